@@ -5,19 +5,23 @@
 CC       ?= cc
 PKGS     := libevent libevent_openssl libevent_pthreads jansson yaml-0.1 \
             libnftnl libmnl libcares openssl
+# CFLAGS and LDFLAGS are the user's (optimisation, sanitizers); the flags
+# svcd needs are kept apart so that overriding CFLAGS never drops them.
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
-            -D_GNU_SOURCE -I. $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
 VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
-CFLAGS   += -DSVCD_VERSION='"$(VERSION)"'
+SVCD_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wshadow \
+            -Wno-unused-parameter -D_GNU_SOURCE -I. \
+            -DSVCD_VERSION='"$(VERSION)"' \
+            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
 
 BUILD    ?= build
 # Layers, bottom up: lib/ model/ config/ sources/ ctl/ daemon/.
+# Unit tests link everything below daemon/; svcd adds daemon/ on top.
 CORE_SRC := $(wildcard lib/*.c model/*.c config/*.c sources/*.c) \
-            $(filter-out ctl/svcctl.c,$(wildcard ctl/*.c)) \
-            $(filter-out daemon/main.c,$(wildcard daemon/*.c))
-CTL_SRC  := ctl/svcctl.c $(wildcard lib/*.c)
+            $(filter-out ctl/svcctl%,$(wildcard ctl/*.c))
+DAEMON_SRC := $(wildcard daemon/*.c)
+CTL_SRC  := $(wildcard ctl/svcctl*.c) $(wildcard lib/*.c)
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
 CTL_OBJ  := $(CTL_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -29,17 +33,17 @@ all: $(BUILD)/svcd $(BUILD)/svcctl
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(SVCD_CFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/svcd: $(BUILD)/obj/daemon/main.o $(CORE_OBJ)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/svcd: $(DAEMON_SRC:%.c=$(BUILD)/obj/%.o) $(CORE_OBJ)
+	$(CC) $(SVCD_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/svcctl: $(CTL_OBJ)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(SVCD_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(CORE_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(SVCD_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 

@@ -72,6 +72,13 @@ void store_free(struct store *st);
 size_t store_replace(struct store *st, const char *source,
 		     struct k8s_object **objs, size_t n,
 		     struct strvec *errors, struct changeset *cs);
+/* store_replace(), except that the objects of `source` whose keys
+ * ("Kind/namespace/name") are listed in `keep` stay as they are (a source
+ * uses it for objects it could not decode this time). */
+size_t store_replace_keep(struct store *st, const char *source,
+			  struct k8s_object **objs, size_t n,
+			  const struct strvec *keep, struct strvec *errors,
+			  struct changeset *cs);
 /* Same as store_replace() with no objects. */
 void store_remove_source(struct store *st, const char *source,
 			 struct changeset *cs);

@@ -29,6 +29,15 @@ struct decode_result {
 	size_t n, cap;
 	struct strvec errors;     /* one line per rejected object / syntax error */
 	size_t skipped;           /* objects of kinds svcd does not use */
+	struct strvec rejected;   /* "Kind/namespace/name" of rejected objects
+				     whose kind, namespace and name were
+				     readable, so a source can keep their
+				     previous versions */
+	bool incomplete;          /* a syntax error hid part of the input */
+	bool keep_json;           /* set by the caller to have json[] filled */
+	char **json;              /* with keep_json: each decoded object's
+				     canonical compact JSON (the text its
+				     digest hashes), parallel to objs */
 };
 
 /* DOC_AUTO: JSON when the first non-blank byte is '{' or '[', else YAML.

@@ -84,7 +84,7 @@ fuzz-build: $(FUZZ_TARGETS)
 fuzz: fuzz-build
 	@sh tests/fuzz/run.sh $(FUZZ_SECONDS)
 
-bench: deps
+bench: test-deps
 	@$(MAKE) --no-print-directory all
 	@sh bench/run.sh
 

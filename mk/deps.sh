@@ -5,7 +5,7 @@
 set -e
 BUILD_PKGS="build-essential pkg-config libevent-dev libjansson-dev libyaml-dev
 libnftnl-dev libmnl-dev libc-ares-dev libssl-dev"
-TEST_PKGS="clang libclang-rt-14-dev curl jq iproute2 nftables conntrack
+TEST_PKGS="bc clang libclang-rt-14-dev curl jq iproute2 nftables conntrack
 dnsutils python3"
 
 pkgs=$BUILD_PKGS

@@ -320,5 +320,7 @@ json_t *control_handle(const struct control_env *env, json_t *req)
 		return do_apply(env, req);
 	if (!strcmp(verb, "delete"))
 		return do_delete(env, req);
+	if (!strcmp(verb, "resolve"))
+		return control_error("resolve: the DNS half is not in this build");
 	return control_error("unknown verb \"%s\"", verb);
 }

@@ -21,7 +21,7 @@ ok() { checks=$((checks + 1)); }
 fail() { checks=$((checks + 1)); failures=$((failures + 1)); echo "FAIL: $*" >&2; }
 
 # expect DESCRIPTION COMMAND...: the command must succeed.
-expect() { local d=$1; shift; if "$@"; then ok; else fail "$d"; fi; }
+expect() { local d=$1; shift; if "$@" >/dev/null; then ok; else fail "$d"; fi; }
 
 # eventually DESCRIPTION COMMAND...: the command must succeed within 5 s.
 eventually() {

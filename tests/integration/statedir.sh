@@ -131,6 +131,19 @@ expect "deleted service gone" bash -c "! '$SVCCTL' --socket '$SOCK' get docs 2>/
 expect "delete removed the file" test ! -e "$S/service-default-docs.json"
 expect "delete of a service sharing its file is refused" bash -c "! '$SVCCTL' --socket '$SOCK' delete svc db -n data 2>/dev/null"
 
+# A ConfigMap volume: files are symlinks through "..data", which the
+# kubelet swaps atomically to publish a new version.
+mkdir "$S/..v1" "$S/..v2"
+cp examples/docs.yaml "$S/..v1/cm.yaml"
+sed 's/docs.example.org/v2.example.org/' examples/docs.yaml >"$S/..v2/cm.yaml"
+ln -s ..v1 "$S/..data"
+ln -s ..data/cm.yaml "$S/cm.yaml"
+eventually "symlinked file loads" has_svc default docs
+ln -s ..v2 "$S/..data_tmp" && mv -T "$S/..data_tmp" "$S/..data"
+eventually "..data swap reloads" bash -c "'$SVCCTL' --socket '$SOCK' get docs -o json | jq -e '.externalName == \"v2.example.org\"'"
+rm "$S/cm.yaml"
+eventually "symlink removed" bash -c "! '$SVCCTL' --socket '$SOCK' get docs 2>/dev/null"
+
 # svcd --check on the same directory: the bad object of mixed.yaml.
 out=$("$SVCD" --check --state-dir "$S" 2>&1); rc=$?
 expect "--check exits 1 on problems" test $rc = 1

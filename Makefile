@@ -16,6 +16,7 @@ SVCD_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wshadow \
 LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
 
 BUILD    ?= build
+MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
 # Layers, bottom up: lib/ model/ config/ sources/ ctl/ daemon/.
 # Unit tests link everything below daemon/; svcd adds daemon/ on top.
 CORE_SRC := $(wildcard lib/*.c model/*.c config/*.c sources/*.c \

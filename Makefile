@@ -16,7 +16,9 @@ SVCD_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wshadow \
 LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
 
 BUILD    ?= build
+ifeq ($(MAKELEVEL),0)
 MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
+endif
 # Layers, bottom up: lib/ model/ config/ sources/ ctl/ daemon/.
 # Unit tests link everything below daemon/; svcd adds daemon/ on top.
 CORE_SRC := $(wildcard lib/*.c model/*.c config/*.c sources/*.c \

@@ -268,7 +268,7 @@ void svcctl_print_service(json_t *s)
 		else
 			snprintf(target, sizeof(target), "%lld",
 				 (long long)json_integer_value(tp));
-		printf("%s %-6s %lld/%s -> %s", i ? "                  " : "Ports:            ",
+		printf("%s %-8s %lld/%s -> %s", i ? "                  " : "Ports:            ",
 		       *jstr(p, "name") ? jstr(p, "name") : "<unset>",
 		       jint(p, "port"), jstr(p, "protocol"), target);
 		if (jint(p, "nodePort"))
@@ -322,8 +322,9 @@ void svcctl_print_status(json_t *st)
 		json_t *f;
 		json_array_foreach(files, j, f) {
 			json_t *errs = json_object_get(f, "errors");
-			printf("  %-32s %4lld objects%s\n", jstr(f, "name"),
-			       jint(f, "objects"), json_array_size(errs) ? "   ERRORS" : "");
+			printf("  %-32s %4lld object%s%s\n", jstr(f, "name"),
+			       jint(f, "objects"), jint(f, "objects") == 1 ? " " : "s",
+			       json_array_size(errs) ? "   ERRORS" : "");
 			size_t e;
 			json_t *msg;
 			json_array_foreach(errs, e, msg)

@@ -8,6 +8,10 @@
 
 #include "lib/util.h"
 
+/* Many maps (an index group, a small set) hold one or two entries: a
+ * small first table saves more memory than the early growth costs. */
+#define MAP_MIN_SLOTS 4
+
 void map_init(struct map *m)
 {
 	m->slots = NULL;
@@ -71,15 +75,21 @@ void *map_get(const struct map *m, const char *key)
 
 const char *map_key(const struct map *m, const char *key)
 {
+	struct map_entry *e = map_find(m, key);
+	return e ? e->key : NULL;
+}
+
+struct map_entry *map_find(const struct map *m, const char *key)
+{
 	struct map_entry **pp = find(m, key, key_hash(key));
-	return pp && *pp ? (*pp)->key : NULL;
+	return pp ? *pp : NULL;
 }
 
 void *map_put(struct map *m, const char *key, void *value)
 {
 	uint64_t h = key_hash(key);
 	if (m->count + 1 > m->nslots / 4 * 3)
-		resize(m, m->nslots ? m->nslots * 2 : 16);
+		resize(m, m->nslots ? m->nslots * 2 : MAP_MIN_SLOTS);
 	struct map_entry **pp = find(m, key, h);
 	if (*pp) {
 		void *old = (*pp)->value;

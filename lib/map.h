@@ -2,9 +2,9 @@
  * map.h: a hash map from strings to pointers.
  *
  * The map owns a copy of every key; it never owns the values.  Lookups,
- * inserts and deletes are O(1) on average; the table doubles when it is
- * three quarters full.  Iteration order is unspecified.  Deleting the
- * entry an iterator stands on is allowed.
+ * inserts and deletes are O(1) on average; the table starts small and
+ * doubles when it is three quarters full.  Iteration order is
+ * unspecified.  Deleting the entry an iterator stands on is allowed.
  */
 #ifndef SVCD_MAP_H
 #define SVCD_MAP_H
@@ -39,6 +39,8 @@ void *map_put(struct map *m, const char *key, void *value);
 void *map_del(struct map *m, const char *key);
 /* The stored copy of key, or NULL: lets values borrow the key. */
 const char *map_key(const struct map *m, const char *key);
+/* The entry of key, or NULL; its value may be changed in place. */
+struct map_entry *map_find(const struct map *m, const char *key);
 
 void map_iter_init(const struct map *m, struct map_iter *it);
 /* Next entry, or NULL at the end. */

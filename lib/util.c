@@ -247,25 +247,32 @@ char *read_file(const char *path, size_t *len)
 		errno = e;
 		return NULL;
 	}
-	struct buf b = { 0 };
-	char chunk[65536];
+	/* Sized from fstat, with room for the NUL and for the read that
+	 * sees the end; a file that grows meanwhile still reads whole. */
+	size_t cap = (size_t)st.st_size + 2, n = 0;
+	char *p = xmalloc(cap);
 	for (;;) {
-		ssize_t r = read(fd, chunk, sizeof(chunk));
+		if (cap - n < 2) {
+			cap *= 2;
+			p = xrealloc(p, cap);
+		}
+		ssize_t r = read(fd, p + n, cap - n - 1);
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
 			int e = errno;
-			buf_free(&b);
+			free(p);
 			close(fd);
 			errno = e;
 			return NULL;
 		}
 		if (r == 0)
 			break;
-		buf_add(&b, chunk, (size_t)r);
+		n += (size_t)r;
 	}
 	close(fd);
+	p[n] = '\0';
 	if (len)
-		*len = b.len;
-	return buf_take(&b);
+		*len = n;
+	return p;
 }

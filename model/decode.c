@@ -2,10 +2,10 @@
  * decode.c: manifests to validated objects (decode.h).
  *
  * Text becomes a list of documents first (jansson for JSON, yaml.c for
- * YAML); each document is one object, a List (`kind: List`, or any
- * `*List` kind with `items`), or an array of objects.  Items are then
- * decoded one by one: a bad item adds exactly one error line and is
- * dropped, the others are kept.
+ * YAML, both allocating from decode_mem.c's arena); each document is one
+ * object, a List (`kind: List`, or any `*List` kind with `items`), or an
+ * array of objects.  Items are then decoded one by one: a bad item adds
+ * exactly one error line and is dropped, the others are kept.
  *
  * Items are numbered from 1 in messages, as are documents:
  *   web.yaml: Service (document 2, item 5): metadata.name: is required
@@ -28,6 +28,7 @@
 #include "model/yaml.h"
 
 #define JSON_MAX_DEPTH YAML_MAX_DEPTH
+#define DECODE_STACK_ARENA 32768
 
 struct run {
 	const char *file;
@@ -299,7 +300,7 @@ static void decode_item(struct run *r, json_t *item,
 {
 	struct dctx c = { 0 };
 	const char *kind = NULL, *api, *ns, *name;
-	struct k8s_object *obj;
+	struct k8s_object *obj = NULL;
 	int k;
 
 	if (!json_is_object(item)) {
@@ -309,9 +310,8 @@ static void decode_item(struct run *r, json_t *item,
 			r->out->skipped++;
 			return;
 		}
-		obj = xcalloc(1, sizeof(*obj));
-		obj->kind = (enum k8s_kind)k;
-		if (decode_meta(&c, item, obj) && decoders[k](&c, item, obj)) {
+		if (decode_meta(&c, item, (enum k8s_kind)k, &obj) &&
+		    decoders[k](&c, item, obj)) {
 			char *text = NULL;
 			fill_type(item, kind, api);
 			obj->digest = item_digest(item, r->out->keep_json ?
@@ -391,7 +391,11 @@ size_t decode_buffer(const char *file, const char *data, size_t len,
 	size_t before = out->errors.n;
 	char *err = NULL;
 	json_t *docs;
+	/* A one-Service manifest's tree fits; bigger ones spill to the heap. */
+	char first[DECODE_STACK_ARENA];
+	struct arena mem;
 
+	dc_mem_begin(&mem, first, sizeof(first));
 	if (fmt == DOC_AUTO)
 		fmt = sniff(data, len);
 	if (fmt == DOC_JSON)
@@ -401,6 +405,7 @@ size_t decode_buffer(const char *file, const char *data, size_t len,
 	for (size_t i = 0; i < json_array_size(docs); i++)
 		decode_document(&r, json_array_get(docs, i), i + 1);
 	json_decref(docs);
+	dc_mem_end(&mem);
 	if (err) {
 		/* jansson quotes the input near the error: keep one line. */
 		for (char *p = err; *p; p++)

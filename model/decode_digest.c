@@ -70,6 +70,23 @@ static int member_cmp(const void *a, const void *b)
 		      ((const struct member *)b)->key);
 }
 
+/* Objects of a manifest have a handful of keys: insertion sort beats
+ * qsort there; big ones go to qsort. */
+static void sort_members(struct member *m, size_t n)
+{
+	if (n > STACK_KEYS) {
+		qsort(m, n, sizeof(*m), member_cmp);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		struct member x = m[i];
+		size_t j = i;
+		for (; j > 0 && strcmp(m[j - 1].key, x.key) > 0; j--)
+			m[j] = m[j - 1];
+		m[j] = x;
+	}
+}
+
 static uint64_t add_value(uint64_t h, const json_t *v);
 
 static uint64_t add_object(uint64_t h, const json_t *obj)
@@ -83,7 +100,7 @@ static uint64_t add_object(uint64_t h, const json_t *obj)
 		m = xmalloc(n * sizeof(*m));
 	json_object_foreach((json_t *)obj, k, v)
 		m[i++] = (struct member){ k, v };
-	qsort(m, n, sizeof(*m), member_cmp);
+	sort_members(m, n);
 	h = add_byte(h, '{');
 	for (i = 0; i < n; i++) {
 		if (i)
@@ -97,10 +114,16 @@ static uint64_t add_object(uint64_t h, const json_t *obj)
 	return add_byte(h, '}');
 }
 
+static int dump_chunk(const char *buf, size_t size, void *data)
+{
+	buf_add(data, buf, size);
+	return 0;
+}
+
 static uint64_t add_value(uint64_t h, const json_t *v)
 {
 	char num[32];
-	char *text;
+	struct buf text = { 0 };
 
 	switch (json_typeof(v)) {
 	case JSON_OBJECT:
@@ -126,11 +149,14 @@ static uint64_t add_value(uint64_t h, const json_t *v)
 	case JSON_NULL:
 		return add_text(h, "null");
 	case JSON_REAL:
-		/* Rare, and jansson's number formatting is its own. */
-		text = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
-		if (text)
-			h = add_text(h, text);
-		free(text);
+		/* Rare, and jansson's number formatting is its own.  (Not
+		 * json_dumps(): its result would come from decode_mem.c's
+		 * arena, not from malloc.) */
+		json_dump_callback(v, dump_chunk, &text,
+				   JSON_ENCODE_ANY | JSON_COMPACT);
+		if (text.len)
+			h = hash_bytes(text.p, text.len, h);
+		buf_free(&text);
 		return h;
 	}
 	return h;

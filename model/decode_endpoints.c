@@ -7,14 +7,82 @@
  * as the API documents them (unknown readiness counts as ready, unknown
  * serving follows ready); legacy addresses are ready and serving, legacy
  * notReadyAddresses neither.  FQDN slices are kept with their endpoints
- * but no addresses: svcd cannot route to names.
+ * but no addresses: svcd cannot route to names.  Every address of a
+ * slice endpoint is validated; the first is kept (object.h).
+ *
+ * The names of a group's endpoints (hostname, node, zone, pod) are
+ * offsets into one block, g->names (object.h), which grows as names are
+ * added (offsets survive a move) and is shrunk to fit at the end.  Node
+ * names and zones repeat from endpoint to endpoint: one equal to a name
+ * among the last few stored is stored once.
  */
 #include "model/decode_internal.h"
 
+#include <stdlib.h>
 #include <string.h>
 
+#define NAMES_RECENT 8
+/* A first guess at the bytes of names per endpoint. */
+#define NAMES_PER_ENDPOINT 32
+
+/* The names block of the group being decoded. */
+struct names {
+	char *block;
+	size_t used, cap;
+	uint32_t recent[NAMES_RECENT]; /* offsets of recent shared names */
+	unsigned next_recent;
+};
+
+/* Offset 0 means "no name": the block starts with a byte no name uses. */
+static void names_begin(struct names *nb, size_t endpoints)
+{
+	memset(nb, 0, sizeof(*nb));
+	nb->cap = 1 + endpoints * NAMES_PER_ENDPOINT;
+	nb->block = xmalloc(nb->cap);
+	nb->block[0] = '\0';
+	nb->used = 1;
+}
+
+static void names_end(struct names *nb, struct endpoint_group *g)
+{
+	if (nb->used == 1) {
+		free(nb->block);
+		nb->block = NULL;
+	} else {
+		nb->block = xrealloc(nb->block, nb->used);
+	}
+	g->names = nb->block;
+}
+
+static uint32_t names_add(struct names *nb, const char *s)
+{
+	size_t n = strlen(s) + 1;
+	size_t off = nb->used;
+
+	/* A block past 4 GiB cannot come from a file of at most 64 MiB. */
+	if (nb->cap - off < n) {
+		while (nb->cap - off < n)
+			nb->cap *= 2;
+		nb->block = xrealloc(nb->block, nb->cap);
+	}
+	memcpy(nb->block + off, s, n);
+	nb->used += n;
+	return (uint32_t)off;
+}
+
+/* A name that repeats across endpoints (node, zone). */
+static uint32_t names_shared(struct names *nb, const char *s)
+{
+	for (unsigned i = 0; i < NAMES_RECENT; i++)
+		if (nb->recent[i] && !strcmp(nb->block + nb->recent[i], s))
+			return nb->recent[i];
+	uint32_t off = names_add(nb, s);
+	nb->recent[nb->next_recent++ % NAMES_RECENT] = off;
+	return off;
+}
+
 static bool target_ref(struct dctx *c, const json_t *v, const struct fpath *p,
-		       struct endpoint *e)
+		       struct endpoint *e, struct names *nb)
 {
 	const struct fpath *rp = FIELD(p, "targetRef");
 	const char *kind, *name;
@@ -25,21 +93,23 @@ static bool target_ref(struct dctx *c, const json_t *v, const struct fpath *p,
 	    !dc_string(c, ref, rp, "name", false, &name))
 		return false;
 	if (kind && name && *name && strcmp(kind, "Pod") == 0)
-		e->pod_name = xstrdup(name);
+		e->pod_name = names_add(nb, name);
 	return true;
 }
 
 /* nodeName, hostname and targetRef, common to both kinds. */
 static bool endpoint_names(struct dctx *c, const json_t *v,
-			   const struct fpath *p, struct endpoint *e)
+			   const struct fpath *p, struct endpoint *e,
+			   struct names *nb)
 {
-	const char *node;
+	const char *node, *host;
 
-	if (!dc_dns_label(c, v, p, "hostname", &e->hostname) ||
+	if (!dc_dns_label(c, v, p, "hostname", &host) ||
 	    !dc_string(c, v, p, "nodeName", false, &node))
 		return false;
-	e->node_name = node && *node ? xstrdup(node) : NULL;
-	return target_ref(c, v, p, e);
+	e->hostname = host ? names_add(nb, host) : 0;
+	e->node_name = node && *node ? names_shared(nb, node) : 0;
+	return target_ref(c, v, p, e, nb);
 }
 
 static bool port_entry(struct dctx *c, const json_t *v, const struct fpath *p,
@@ -58,7 +128,7 @@ static bool port_entry(struct dctx *c, const json_t *v, const struct fpath *p,
 			return dc_fail(c, FIELD(p, "name"), "%s is not a valid "
 				       "DNS-1123 label: %s", dc_quote(name),
 				       why);
-		ep->name = xstrdup(name);
+		ep->name = intern(name);
 	}
 	ep->port = (uint16_t)port;
 	return true;
@@ -118,13 +188,14 @@ static bool slice_addresses(struct dctx *c, const json_t *v,
 				return false;
 		return true;
 	}
-	e->addrs = xcalloc(n, sizeof(*e->addrs));
-	e->n_addrs = n;
 	for (size_t i = 0; i < n; i++) {
 		json_t *a = json_array_get(list, i);
-		if (!dc_ip(c, a, INDEX(ap, i), &e->addrs[i]))
+		struct ipaddr addr;
+		if (!dc_ip(c, a, INDEX(ap, i), &addr))
 			return false;
-		if (e->addrs[i].family != family)
+		if (i == 0)
+			e->addr = addr;
+		if (addr.family != family)
 			return dc_fail(c, INDEX(ap, i), "%s is not an %s "
 				       "address (addressType is %s)",
 				       dc_quote(json_string_value(a)),
@@ -136,7 +207,7 @@ static bool slice_addresses(struct dctx *c, const json_t *v,
 
 static bool slice_endpoint(struct dctx *c, const json_t *v,
 			   const struct fpath *p, int family,
-			   struct endpoint *e)
+			   struct endpoint *e, struct names *nb)
 {
 	const struct fpath *cp = FIELD(p, "conditions");
 	const char *zone;
@@ -154,8 +225,8 @@ static bool slice_endpoint(struct dctx *c, const json_t *v,
 	e->ready = ready != 0;
 	e->serving = serving < 0 ? e->ready : serving == 1;
 	e->terminating = terminating == 1;
-	e->zone = zone && *zone ? xstrdup(zone) : NULL;
-	return endpoint_names(c, v, p, e);
+	e->zone = zone && *zone ? names_shared(nb, zone) : 0;
+	return endpoint_names(c, v, p, e, nb);
 }
 
 bool decode_endpoint_slice(struct dctx *c, const json_t *item,
@@ -165,7 +236,9 @@ bool decode_endpoint_slice(struct dctx *c, const json_t *item,
 	const struct fpath *lp = FIELD(NULL, "endpoints");
 	struct k8s_endpoint_slice *sl = &obj->u.slice;
 	struct endpoint_group *g = &sl->group;
+	struct names nb;
 	json_t *list;
+	bool ok = true;
 	int t;
 
 	if (!dc_enum(c, item, NULL, "addressType", types, 3, -1, &t))
@@ -173,8 +246,8 @@ bool decode_endpoint_slice(struct dctx *c, const json_t *item,
 	if (t < 0)
 		return dc_fail(c, FIELD(NULL, "addressType"), "is required");
 	sl->address_type = t == 0 ? AF_INET : t == 1 ? AF_INET6 : 0;
-	sl->service_name = dc_dup(labels_get(&obj->meta.labels,
-					     "kubernetes.io/service-name"));
+	sl->service_name = labels_get(&obj->meta.labels,
+				      "kubernetes.io/service-name");
 	if (!dc_array(c, item, NULL, "endpoints", false, &list))
 		return false;
 	size_t n = json_array_size(list);
@@ -182,16 +255,17 @@ bool decode_endpoint_slice(struct dctx *c, const json_t *item,
 		g->endpoints = xcalloc(n, sizeof(*g->endpoints));
 		g->n_endpoints = n;
 	}
-	for (size_t i = 0; i < n; i++)
-		if (!slice_endpoint(c, json_array_get(list, i), INDEX(lp, i),
-				    sl->address_type, &g->endpoints[i]))
-			return false;
-	return decode_endpoint_ports(c, item, NULL, false, g);
+	names_begin(&nb, n);
+	for (size_t i = 0; ok && i < n; i++)
+		ok = slice_endpoint(c, json_array_get(list, i), INDEX(lp, i),
+				    sl->address_type, &g->endpoints[i], &nb);
+	names_end(&nb, g);
+	return ok && decode_endpoint_ports(c, item, NULL, false, g);
 }
 
 static bool legacy_address(struct dctx *c, const json_t *v,
 			   const struct fpath *p, bool ready,
-			   struct endpoint *e)
+			   struct endpoint *e, struct names *nb)
 {
 	json_t *ip;
 
@@ -199,12 +273,10 @@ static bool legacy_address(struct dctx *c, const json_t *v,
 		return false;
 	if (!(ip = dc_get(v, "ip")))
 		return dc_fail(c, FIELD(p, "ip"), "is required");
-	e->addrs = xcalloc(1, sizeof(*e->addrs));
-	e->n_addrs = 1;
-	if (!dc_ip(c, ip, FIELD(p, "ip"), e->addrs))
+	if (!dc_ip(c, ip, FIELD(p, "ip"), &e->addr))
 		return false;
 	e->ready = e->serving = ready;
-	return endpoint_names(c, v, p, e);
+	return endpoint_names(c, v, p, e, nb);
 }
 
 static bool legacy_subset(struct dctx *c, const json_t *v,
@@ -214,6 +286,8 @@ static bool legacy_subset(struct dctx *c, const json_t *v,
 	const struct fpath *np = FIELD(p, "notReadyAddresses");
 	json_t *ready, *not_ready;
 	size_t k = 0;
+	struct names nb;
+	bool ok = true;
 
 	if (!dc_want(c, v, p, JSON_OBJECT) ||
 	    !dc_array(c, v, p, "addresses", false, &ready) ||
@@ -224,15 +298,16 @@ static bool legacy_subset(struct dctx *c, const json_t *v,
 		g->endpoints = xcalloc(nr + nn, sizeof(*g->endpoints));
 		g->n_endpoints = nr + nn;
 	}
-	for (size_t i = 0; i < nr; i++)
-		if (!legacy_address(c, json_array_get(ready, i), INDEX(ap, i),
-				    true, &g->endpoints[k++]))
-			return false;
-	for (size_t i = 0; i < nn; i++)
-		if (!legacy_address(c, json_array_get(not_ready, i),
-				    INDEX(np, i), false, &g->endpoints[k++]))
-			return false;
-	return decode_endpoint_ports(c, v, p, true, g);
+	names_begin(&nb, nr + nn);
+	for (size_t i = 0; ok && i < nr; i++)
+		ok = legacy_address(c, json_array_get(ready, i), INDEX(ap, i),
+				    true, &g->endpoints[k++], &nb);
+	for (size_t i = 0; ok && i < nn; i++)
+		ok = legacy_address(c, json_array_get(not_ready, i),
+				    INDEX(np, i), false, &g->endpoints[k++],
+				    &nb);
+	names_end(&nb, g);
+	return ok && decode_endpoint_ports(c, v, p, true, g);
 }
 
 bool decode_endpoints(struct dctx *c, const json_t *item,

@@ -21,6 +21,7 @@
 
 #include <jansson.h>
 
+#include "lib/arena.h"
 #include "lib/util.h"
 #include "model/object.h"
 
@@ -98,9 +99,10 @@ bool dc_ip(struct dctx *c, const json_t *v, const struct fpath *p,
 /* Label map (metadata.labels, spec.selector); absent gives n == 0. */
 bool dc_labels(struct dctx *c, const json_t *obj, const struct fpath *p,
 	       const char *key, struct labels *out);
-/* Optional DNS-1123 label field, copied to *out (NULL when absent or ""). */
+/* Optional DNS-1123 label field; *out borrows it (NULL when absent or
+ * ""). */
 bool dc_dns_label(struct dctx *c, const json_t *obj, const struct fpath *p,
-		  const char *key, char **out);
+		  const char *key, const char **out);
 
 /* xstrdup that passes NULL through. */
 char *dc_dup(const char *s);
@@ -118,6 +120,11 @@ const char *dc_iana_svc_name_err(const char *s);
  * making the text. */
 uint64_t dc_digest(const json_t *v);
 
+/* decode_mem.c: between these two calls, jansson allocates on this
+ * thread from the arena `a`, whose first chunk is buf[0..size). */
+void dc_mem_begin(struct arena *a, void *buf, size_t size);
+void dc_mem_end(struct arena *a);
+
 /* RFC 3339 time to unix seconds. */
 bool dc_rfc3339(const char *s, int64_t *out);
 
@@ -128,8 +135,10 @@ bool decode_endpoint_slice(struct dctx *c, const json_t *item,
 bool decode_endpoints(struct dctx *c, const json_t *item,
 		      struct k8s_object *obj);
 bool decode_pod(struct dctx *c, const json_t *item, struct k8s_object *obj);
-/* metadata, with the name rules of obj->kind. */
-bool decode_meta(struct dctx *c, const json_t *item, struct k8s_object *obj);
+/* metadata, with the name rules of `kind`.  The object is made once its
+ * name is known to be valid: *out is NULL or the caller's to free. */
+bool decode_meta(struct dctx *c, const json_t *item, enum k8s_kind kind,
+		 struct k8s_object **out);
 
 /* Endpoint port lists are the same in slices and legacy subsets. */
 bool decode_endpoint_ports(struct dctx *c, const json_t *parent,

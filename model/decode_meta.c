@@ -243,18 +243,22 @@ static bool meta_time(struct dctx *c, const json_t *md, const struct fpath *p,
 	return true;
 }
 
-bool decode_meta(struct dctx *c, const json_t *item, struct k8s_object *obj)
+bool decode_meta(struct dctx *c, const json_t *item, enum k8s_kind kind,
+		 struct k8s_object **out)
 {
 	const struct fpath *p = FIELD(NULL, "metadata");
 	const char *name, *ns, *uid, *rv, *why;
-	struct k8s_meta *m = &obj->meta;
 	int64_t deleted;
 	json_t *md;
 
+	*out = NULL;
 	if (!dc_object(c, item, NULL, "metadata", true, &md) ||
 	    !dc_string(c, md, p, "name", true, &name) ||
-	    !check_name(c, FIELD(p, "name"), name, obj->kind) ||
-	    !dc_string(c, md, p, "namespace", false, &ns))
+	    !check_name(c, FIELD(p, "name"), name, kind))
+		return false;
+	struct k8s_object *obj = *out = object_new(kind, name);
+	struct k8s_meta *m = &obj->meta;
+	if (!dc_string(c, md, p, "namespace", false, &ns))
 		return false;
 	if (ns && *ns && (why = dc_dns1123_label_err(ns)))
 		return dc_fail(c, FIELD(p, "namespace"),
@@ -266,8 +270,7 @@ bool decode_meta(struct dctx *c, const json_t *item, struct k8s_object *obj)
 	    !meta_time(c, md, p, "deletionTimestamp", &deleted) ||
 	    !dc_labels(c, md, p, "labels", &m->labels))
 		return false;
-	m->name = xstrdup(name);
-	m->namespace = xstrdup(ns && *ns ? ns : "default");
+	m->namespace = intern(ns && *ns ? ns : "default");
 	m->uid = dc_dup(uid);
 	m->resource_version = dc_dup(rv);
 	m->deleting = dc_get(md, "deletionTimestamp") != NULL;

@@ -89,7 +89,7 @@ static bool container_port(struct dctx *c, const json_t *v,
 	if ((why = dc_iana_svc_name_err(name)))
 		return dc_fail(c, FIELD(p, "name"), "%s is not a valid port "
 			       "name: %s", dc_quote(name), why);
-	cp->name = xstrdup(name);
+	cp->name = intern(name);
 	return true;
 }
 
@@ -130,14 +130,16 @@ bool decode_pod(struct dctx *c, const json_t *item, struct k8s_object *obj)
 {
 	const struct fpath *sp = FIELD(NULL, "spec");
 	struct k8s_pod *pod = &obj->u.pod;
-	const char *node;
+	const char *node, *host, *sub;
 	json_t *spec;
 
 	if (!dc_object(c, item, NULL, "spec", false, &spec) ||
 	    !dc_string(c, spec, sp, "nodeName", false, &node) ||
-	    !dc_dns_label(c, spec, sp, "hostname", &pod->hostname) ||
-	    !dc_dns_label(c, spec, sp, "subdomain", &pod->subdomain))
+	    !dc_dns_label(c, spec, sp, "hostname", &host) ||
+	    !dc_dns_label(c, spec, sp, "subdomain", &sub))
 		return false;
-	pod->node_name = node && *node ? xstrdup(node) : NULL;
+	pod->node_name = node && *node ? intern(node) : NULL;
+	pod->hostname = dc_dup(host);
+	pod->subdomain = dc_dup(sub);
 	return pod_ports(c, spec, sp, pod) && pod_status(c, item, pod);
 }

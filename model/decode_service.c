@@ -264,7 +264,7 @@ static bool svc_port(struct dctx *c, const json_t *v, const struct fpath *p,
 			return dc_fail(c, FIELD(p, "name"), "%s is not a valid "
 				       "DNS-1123 label: %s", dc_quote(name),
 				       why);
-		sp->name = xstrdup(name);
+		sp->name = intern(name);
 	} else if (s->n_ports > 1) {
 		return dc_fail(c, FIELD(p, "name"), "is required when there "
 			       "is more than one port");

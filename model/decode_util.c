@@ -273,7 +273,7 @@ bool dc_ip(struct dctx *c, const json_t *v, const struct fpath *p,
 }
 
 static bool label_pair(struct dctx *c, const struct fpath *p, const char *k,
-		       const json_t *v, struct label *out)
+		       const json_t *v, struct label *out, char **values)
 {
 	const char *why = dc_label_key_err(k), *s = "";
 
@@ -287,8 +287,10 @@ static bool label_pair(struct dctx *c, const struct fpath *p, const char *k,
 	if (why)
 		return dc_fail(c, KEY(p, k), "%s is not a valid label value: %s",
 			       dc_quote(s), why);
-	out->key = xstrdup(k);
-	out->value = xstrdup(s);
+	size_t n = strlen(s) + 1;
+	out->key = intern(k);
+	out->value = memcpy(*values, s, n);
+	*values += n;
 	return true;
 }
 
@@ -304,16 +306,21 @@ bool dc_labels(struct dctx *c, const json_t *obj, const struct fpath *p,
 		return false;
 	if (!m || !json_object_size(m))
 		return true;
+	/* The array and the values share one block (object.h). */
 	out->n = json_object_size(m);
-	out->v = xcalloc(out->n, sizeof(*out->v));
+	size_t size = out->n * sizeof(*out->v);
 	json_object_foreach(m, k, v)
-		if (!label_pair(c, fp, k, v, &out->v[i++]))
+		size += (json_is_string(v) ? json_string_length(v) : 0) + 1;
+	out->v = xcalloc(1, size);
+	char *values = (char *)(out->v + out->n);
+	json_object_foreach(m, k, v)
+		if (!label_pair(c, fp, k, v, &out->v[i++], &values))
 			return false;
 	return true;
 }
 
 bool dc_dns_label(struct dctx *c, const json_t *obj, const struct fpath *p,
-		  const char *key, char **out)
+		  const char *key, const char **out)
 {
 	const char *s, *why;
 
@@ -327,7 +334,7 @@ bool dc_dns_label(struct dctx *c, const json_t *obj, const struct fpath *p,
 		return dc_fail(c, FIELD(p, key),
 			       "%s is not a valid DNS-1123 label: %s",
 			       dc_quote(s), why);
-	*out = xstrdup(s);
+	*out = s;
 	return true;
 }
 

@@ -1,8 +1,10 @@
 /*
- * object.c: freeing and naming Kubernetes objects, label matching.
+ * object.c: allocating, freeing and naming Kubernetes objects, label
+ * matching.
  */
 #include "model/object.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,33 +12,24 @@
 
 static void labels_free(struct labels *l)
 {
-	for (size_t i = 0; i < l->n; i++) {
-		free(l->v[i].key);
-		free(l->v[i].value);
-	}
+	for (size_t i = 0; i < l->n; i++)
+		intern_drop(l->v[i].key);
 	free(l->v);
 }
 
 static void group_free(struct endpoint_group *g)
 {
 	for (size_t i = 0; i < g->n_ports; i++)
-		free(g->ports[i].name);
+		intern_drop(g->ports[i].name);
 	free(g->ports);
-	for (size_t i = 0; i < g->n_endpoints; i++) {
-		struct endpoint *e = &g->endpoints[i];
-		free(e->addrs);
-		free(e->hostname);
-		free(e->node_name);
-		free(e->zone);
-		free(e->pod_name);
-	}
 	free(g->endpoints);
+	free(g->names);
 }
 
 static void service_free(struct k8s_service *s)
 {
 	for (size_t i = 0; i < s->n_ports; i++) {
-		free(s->ports[i].name);
+		intern_drop(s->ports[i].name);
 		free(s->ports[i].target_port_name);
 		free(s->ports[i].app_protocol);
 	}
@@ -52,12 +45,30 @@ static void service_free(struct k8s_service *s)
 
 static void pod_free(struct k8s_pod *p)
 {
-	free(p->node_name);
+	intern_drop(p->node_name);
 	free(p->hostname);
 	free(p->subdomain);
 	for (size_t i = 0; i < p->n_ports; i++)
-		free(p->ports[i].name);
+		intern_drop(p->ports[i].name);
 	free(p->ports);
+}
+
+struct k8s_object *object_new(enum k8s_kind kind, const char *name)
+{
+	static const size_t member[KIND_COUNT] = {
+		[KIND_SERVICE] = sizeof(struct k8s_service),
+		[KIND_ENDPOINT_SLICE] = sizeof(struct k8s_endpoint_slice),
+		[KIND_ENDPOINTS] = sizeof(struct k8s_endpoints),
+		[KIND_POD] = sizeof(struct k8s_pod),
+	};
+	size_t size = offsetof(struct k8s_object, u) +
+		      (kind < KIND_COUNT ? member[kind] : 0);
+	size_t len = strlen(name) + 1;
+	struct k8s_object *obj = xcalloc(1, size + len);
+
+	obj->kind = kind;
+	obj->meta.name = memcpy((char *)obj + size, name, len);
+	return obj;
 }
 
 void object_free(struct k8s_object *obj)
@@ -69,7 +80,6 @@ void object_free(struct k8s_object *obj)
 		service_free(&obj->u.svc);
 		break;
 	case KIND_ENDPOINT_SLICE:
-		free(obj->u.slice.service_name);
 		group_free(&obj->u.slice.group);
 		break;
 	case KIND_ENDPOINTS:
@@ -83,8 +93,7 @@ void object_free(struct k8s_object *obj)
 	case KIND_COUNT:
 		break;
 	}
-	free(obj->meta.namespace);
-	free(obj->meta.name);
+	intern_drop(obj->meta.namespace);
 	free(obj->meta.uid);
 	free(obj->meta.resource_version);
 	labels_free(&obj->meta.labels);

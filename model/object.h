@@ -10,9 +10,19 @@
  * same shape an EndpointSlice has, so the service view treats both alike.
  *
  * Ownership: a k8s_object owns every string and array it points to;
- * object_free() releases all of it.  `digest` hashes the object's source
- * JSON in canonical form, so the store can tell an unchanged object from
- * a changed one without comparing field by field.
+ * object_free() releases all of it.  Strings that repeat across objects
+ * (namespaces, label keys, port names, a Pod's node name; the fields
+ * marked "interned") are shared through lib/intern.h: the object holds
+ * one reference to each.  `digest` hashes the object's source JSON in
+ * canonical form, so the store can tell an unchanged object from a
+ * changed one without comparing field by field.
+ *
+ * Memory: at 10,000 Services the store holds a hundred thousand
+ * endpoints, so their struct is kept small (one address, flag bits,
+ * names as offsets into one block per group), and the strings of a
+ * label set share its array's allocation.  object_new() allocates an
+ * object with room for its own kind's member of `u` only, followed by
+ * its name: never copy a k8s_object by value.
  */
 #ifndef SVCD_OBJECT_H
 #define SVCD_OBJECT_H
@@ -22,6 +32,7 @@
 #include <stdint.h>
 
 #include "lib/addr.h"
+#include "lib/intern.h"
 
 enum k8s_kind {
 	KIND_SERVICE,
@@ -34,18 +45,19 @@ enum k8s_kind {
 enum l4proto { PROTO_TCP, PROTO_UDP, PROTO_SCTP };
 
 struct label {
-	char *key;
-	char *value;
+	const char *key;   /* interned */
+	const char *value; /* in the block of v[] */
 };
 
+/* v[] and the values share one allocation. */
 struct labels {
 	struct label *v;
 	size_t n;
 };
 
 struct k8s_meta {
-	char *namespace; /* "default" when absent */
-	char *name;
+	const char *namespace;  /* interned; "default" when absent */
+	const char *name;       /* in the object's own allocation */
 	char *uid;              /* NULL when absent */
 	char *resource_version; /* NULL when absent */
 	int64_t created;        /* creationTimestamp, unix seconds; 0 absent */
@@ -63,7 +75,7 @@ enum svc_type {
 enum traffic_policy { POLICY_CLUSTER, POLICY_LOCAL };
 
 struct svc_port {
-	char *name; /* NULL when unnamed (allowed only for a single port) */
+	const char *name; /* interned; NULL when unnamed (single port only) */
 	enum l4proto proto;
 	uint16_t port;
 	uint16_t node_port;    /* 0: none */
@@ -97,19 +109,22 @@ struct k8s_service {
 	bool publish_not_ready;        /* spec.publishNotReadyAddresses */
 };
 
-/* One endpoint: a pod (or other backend) with one or more addresses. */
+/* One endpoint: a pod (or other backend).  Only its first address is
+ * kept (all are validated): the API calls an endpoint's addresses
+ * fungible, and kube-proxy uses only the first.  Its names are offsets
+ * into the group's names block, 0 when absent (endpoint_name() reads
+ * them): four pointers would make the struct half as big again. */
 struct endpoint {
-	struct ipaddr *addrs;
-	size_t n_addrs;
-	bool ready, serving, terminating;
-	char *hostname;  /* NULL when absent */
-	char *node_name; /* NULL when absent */
-	char *zone;      /* NULL when absent */
-	char *pod_name;  /* targetRef name when targetRef.kind is Pod */
+	struct ipaddr addr;     /* family 0 in FQDN slices: no address */
+	bool ready : 1, serving : 1, terminating : 1;
+	uint32_t hostname;
+	uint32_t node_name;
+	uint32_t zone;
+	uint32_t pod_name;      /* the targetRef name if its kind is Pod */
 };
 
 struct endpoint_port {
-	char *name; /* NULL or "" when unnamed */
+	const char *name; /* interned; NULL or "" when unnamed */
 	enum l4proto proto;
 	uint16_t port; /* 0: port not given */
 };
@@ -121,10 +136,20 @@ struct endpoint_group {
 	size_t n_ports;
 	struct endpoint *endpoints;
 	size_t n_endpoints;
+	char *names; /* the endpoints' names; NULL when they have none */
 };
 
+/* An endpoint's name at offset `off` of its group's block, or NULL. */
+static inline const char *endpoint_name(const struct endpoint_group *g,
+					uint32_t off)
+{
+	return off ? g->names + off : NULL;
+}
+
 struct k8s_endpoint_slice {
-	char *service_name; /* label kubernetes.io/service-name; NULL absent */
+	/* Label kubernetes.io/service-name (borrowed from meta.labels);
+	 * NULL when absent. */
+	const char *service_name;
 	int address_type;   /* AF_INET, AF_INET6, or 0 for FQDN (ignored) */
 	struct endpoint_group group;
 };
@@ -135,7 +160,7 @@ struct k8s_endpoints {
 };
 
 struct container_port {
-	char *name; /* NULL when unnamed */
+	const char *name; /* interned; NULL when unnamed */
 	enum l4proto proto;
 	uint16_t port;
 };
@@ -145,7 +170,7 @@ struct k8s_pod {
 	size_t n_ips;
 	bool ready;           /* condition Ready is "True" */
 	bool finished;        /* phase Succeeded or Failed */
-	char *node_name;      /* spec.nodeName */
+	const char *node_name; /* spec.nodeName, interned */
 	char *hostname;       /* spec.hostname */
 	char *subdomain;      /* spec.subdomain */
 	struct container_port *ports; /* every container's ports */
@@ -164,6 +189,8 @@ struct k8s_object {
 	} u;
 };
 
+/* A zeroed object of the given kind and name (see Memory above). */
+struct k8s_object *object_new(enum k8s_kind kind, const char *name);
 void object_free(struct k8s_object *obj);
 
 /* "Service", "EndpointSlice", "Endpoints", "Pod". */

@@ -2,8 +2,8 @@
  * store.c: the object store: sources, updates, changesets (see store.h).
  *
  * Invariants:
- *  - every object key is held by exactly one source; st->objects and the
- *    sources' key maps list the same sentries;
+ *  - every object key is held by exactly one source; the table and the
+ *    sources' lists hold the same sentries;
  *  - a key keeps its sequence number while it stays in the store, so the
  *    first definition of a ClusterIP or nodePort keeps winning after edits;
  *  - an update bumps the generation once, and only when it changed
@@ -23,7 +23,6 @@
 struct store *store_new(void)
 {
 	struct store *st = xcalloc(1, sizeof(*st));
-	map_init(&st->objects);
 	map_init(&st->sources);
 	map_init(&st->svc_by_label);
 	map_init(&st->pods_by_label);
@@ -32,6 +31,12 @@ struct store *store_new(void)
 	map_init(&st->contested);
 	view_init(&st->view);
 	return st;
+}
+
+static void sentry_free(struct sentry *e)
+{
+	object_free(e->pub.obj);
+	free(e);
 }
 
 void store_free(struct store *st)
@@ -43,37 +48,24 @@ void store_free(struct store *st)
 	store_claims_free(st);
 	store_index_free(st);
 
+	store_table_free(st, sentry_free);
 	struct map_iter it;
 	struct map_entry *me;
-	map_iter_init(&st->objects, &it);
-	while ((me = map_iter_next(&st->objects, &it))) {
-		struct sentry *e = me->value;
-		object_free(e->pub.obj);
-		free(e);
-	}
-	map_clear(&st->objects);
 	map_iter_init(&st->sources, &it);
-	while ((me = map_iter_next(&st->sources, &it))) {
-		struct source *src = me->value;
-		map_clear(&src->keys);
-		free(src);
-	}
+	while ((me = map_iter_next(&st->sources, &it)))
+		free(me->value);
 	map_clear(&st->sources);
 	free(st);
-}
-
-struct sentry *store_find(const struct store *st, enum k8s_kind kind,
-			  const char *ns, const char *name)
-{
-	char *key = xasprintf("%s/%s/%s", kind_name(kind), ns, name);
-	struct sentry *e = map_get(&st->objects, key);
-	free(key);
-	return e;
 }
 
 const struct map *store_group(const struct map *mm, const char *key)
 {
 	return map_get(mm, key);
+}
+
+const struct sentry *store_list(const struct map *idx, const char *key)
+{
+	return map_get(idx, key);
 }
 
 void store_touch(struct store *st, char *owned_key)
@@ -106,9 +98,7 @@ static int cmp_str(const void *a, const void *b)
  * or out of the view. */
 static bool view_membership_flips(const struct store *st, const char *key)
 {
-	char *okey = xasprintf("Service/%s", key);
-	const struct sentry *s = map_get(&st->objects, okey);
-	free(okey);
+	const struct sentry *s = store_find_service(st, key);
 	bool want = s && !s->lost;
 	return want != (view_lookup(&st->view, key) != NULL);
 }
@@ -140,9 +130,8 @@ static void update_keys(struct store *st)
 
 static void drop_source_if_empty(struct store *st, struct source *src)
 {
-	if (!src || src->keys.count)
+	if (!src || src->n)
 		return;
-	map_clear(&src->keys);
 	char *name = xstrdup(src->name);
 	map_del(&st->sources, name);
 	free(name);
@@ -181,7 +170,6 @@ static struct source *source_get(struct store *st, const char *name)
 	struct source *src = map_get(&st->sources, name);
 	if (!src) {
 		src = xcalloc(1, sizeof(*src));
-		map_init(&src->keys);
 		map_put(&st->sources, name, src);
 		src->name = map_key(&st->sources, name);
 	}
@@ -210,14 +198,17 @@ static void entry_detach(struct store *st, struct sentry *e)
 }
 
 static struct sentry *entry_insert(struct store *st, struct source *src,
-				   const char *key, struct k8s_object *obj)
+				   struct k8s_object *obj)
 {
 	struct sentry *e = xcalloc(1, sizeof(*e));
-	map_put(&st->objects, key, e);
-	e->key = map_key(&st->objects, key);
-	e->src = src;
-	map_put(&src->keys, key, e);
 	e->pub.obj = obj;
+	store_table_add(st, e);
+	e->src = src;
+	e->next = src->first;
+	if (src->first)
+		src->first->prev = e;
+	src->first = e;
+	src->n++;
 	e->pub.source = src->name;
 	e->pub.seq = ++st->next_seq;
 	e->pub.first_seen = now_wall_s();
@@ -238,23 +229,30 @@ static void entry_remove(struct store *st, struct sentry *e)
 {
 	st->counts[e->pub.obj->kind]--;
 	entry_detach(st, e);
-	map_del(&e->src->keys, e->key);
-	map_del(&st->objects, e->key);
+	if (e->prev)
+		e->prev->next = e->next;
+	else
+		e->src->first = e->next;
+	if (e->next)
+		e->next->prev = e->prev;
+	e->src->n--;
+	store_table_del(st, e);
 	free(e);
 }
 
-/* Takes obj into src.  `stamp` (0 for single puts) marks the keys one
- * store_replace() call has seen, so a key given twice is caught. */
+/* Takes obj into src.  A store_replace() call (`replace`) marks the keys
+ * it has seen, so a key given twice is caught and the keys it did not
+ * see can be dropped. */
 static bool take(struct store *st, struct source *src, struct k8s_object *obj,
-		 uint64_t stamp, struct strvec *errors)
+		 bool replace, struct strvec *errors)
 {
-	char *key = object_key(obj);
-	struct sentry *e = map_get(&st->objects, key);
+	struct sentry *e = store_find(st, obj->kind, obj->meta.namespace,
+				      obj->meta.name);
 	const char *why = NULL;
 
 	if (e && e->src != src)
 		why = e->src->name;
-	else if (e && stamp && e->stamp == stamp)
+	else if (e && replace && e->seen)
 		why = "an earlier object of the same source";
 	if (why) {
 		if (errors)
@@ -262,17 +260,15 @@ static bool take(struct store *st, struct source *src, struct k8s_object *obj,
 				    src->name, kind_name(obj->kind),
 				    obj->meta.namespace, obj->meta.name, why);
 		object_free(obj);
-		free(key);
 		return false;
 	}
 	if (!e)
-		e = entry_insert(st, src, key, obj);
+		e = entry_insert(st, src, obj);
 	else if (e->pub.obj->digest == obj->digest)
 		object_free(obj);
 	else
 		entry_modify(st, e, obj);
-	e->stamp = stamp;
-	free(key);
+	e->seen = replace;
 	return true;
 }
 
@@ -285,30 +281,27 @@ size_t store_replace_keep(struct store *st, const char *source,
 {
 	update_begin(st);
 	struct source *src = source_get(st, source);
-	uint64_t stamp = ++st->stamp;
 	size_t rejected = 0;
 
 	st->up.src = src;
 	for (size_t i = 0; i < n; i++) {
 		struct k8s_object *obj = objs[i];
 		objs[i] = NULL;
-		if (obj && !take(st, src, obj, stamp, errors))
+		if (obj && !take(st, src, obj, true, errors))
 			rejected++;
 	}
 	for (size_t i = 0; keep && i < keep->n; i++) {
-		struct sentry *e = map_get(&src->keys, keep->v[i]);
-		if (e)
-			e->stamp = stamp;
+		struct sentry *e = store_find_key(st, keep->v[i]);
+		if (e && e->src == src)
+			e->seen = true;
 	}
 
-	/* Deleting the entry an iterator stands on is allowed. */
-	struct map_iter it;
-	struct map_entry *me;
-	map_iter_init(&src->keys, &it);
-	while ((me = map_iter_next(&src->keys, &it))) {
-		struct sentry *e = me->value;
-		if (e->stamp != stamp)
+	for (struct sentry *e = src->first, *next; e; e = next) {
+		next = e->next;
+		if (!e->seen)
 			entry_remove(st, e);
+		else
+			e->seen = false;
 	}
 	update_commit(st, cs);
 	return rejected;
@@ -363,7 +356,7 @@ const struct store_entry *store_get(const struct store *st,
 size_t store_source_count(const struct store *st, const char *source)
 {
 	const struct source *src = map_get(&st->sources, source);
-	return src ? src->keys.count : 0;
+	return src ? src->n : 0;
 }
 
 void store_stats(const struct store *st, struct store_stats *out)

@@ -28,9 +28,11 @@ struct claimant {
 	unsigned index; /* which ClusterIP or port of the Service */
 };
 
+/* Nearly every claim has one claimant: the array is part of the claim,
+ * which grows (and moves) when a second comes. */
 struct claim {
-	struct claimant *v; /* sorted by seq; v[0] wins */
-	size_t n, cap;
+	uint32_t n, cap;
+	struct claimant v[]; /* sorted by seq; v[0] wins */
 };
 
 #define CLAIM_KEYLEN (ADDR_STRLEN + 16)
@@ -53,18 +55,23 @@ static void claim_add(struct store *st, struct sentry *e, const char *key,
 		      unsigned index)
 {
 	struct claim *c = map_get(&st->claims, key);
-	if (!c) {
-		c = xcalloc(1, sizeof(*c));
-		map_put(&st->claims, key, c);
-	}
-	size_t pos = c->n;
-	for (size_t i = 0; i < c->n; i++) {
+	size_t n = c ? c->n : 0, pos = n;
+	for (size_t i = 0; i < n; i++) {
 		if (c->v[i].e == e)
 			return; /* the same Service names it twice */
-		if (pos == c->n && c->v[i].e->pub.seq > e->pub.seq)
+		if (pos == n && c->v[i].e->pub.seq > e->pub.seq)
 			pos = i;
 	}
-	xgrow((void **)&c->v, &c->cap, c->n + 1, sizeof(*c->v));
+	if (!c || c->n == c->cap) {
+		uint32_t cap = c ? c->cap * 2 : 1;
+		c = xrealloc(c, sizeof(*c) + cap * sizeof(c->v[0]));
+		if (cap == 1)
+			c->n = 0;
+		c->cap = cap;
+		map_put(&st->claims, key, c);
+		if (c->n >= 2)
+			map_put(&st->contested, key, c);
+	}
 	memmove(&c->v[pos + 1], &c->v[pos], (c->n - pos) * sizeof(*c->v));
 	c->v[pos] = (struct claimant){ .e = e, .index = index };
 	c->n++;
@@ -92,7 +99,6 @@ static void claim_del(struct store *st, struct sentry *e, const char *key,
 		map_del(&st->contested, key);
 	if (!c->n) {
 		map_del(&st->claims, key);
-		free(c->v);
 		free(c);
 	}
 }
@@ -135,9 +141,7 @@ void store_claims_free(struct store *st)
 	struct map_entry *me;
 	map_iter_init(&st->claims, &it);
 	while ((me = map_iter_next(&st->claims, &it))) {
-		struct claim *c = me->value;
-		free(c->v);
-		free(c);
+		free(me->value);
 	}
 	map_clear(&st->claims);
 	map_clear(&st->contested);

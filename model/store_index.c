@@ -2,8 +2,9 @@
  * store_index.c: the store's secondary indexes, and which services an
  * object belongs to.
  *
- * Three multimaps (group key -> object name -> sentry) answer the
- * questions an update and a view rebuild ask, without scanning:
+ * Three indexes (group key -> the objects of the group, see
+ * store_internal.h for their two shapes) answer the questions an update
+ * and a view rebuild ask, without scanning:
  *
  *  - which EndpointSlices name service ns/svc      slices_by_svc "ns/svc"
  *  - which Pods carry label k=v in namespace ns    pods_by_label "ns/k=v"
@@ -56,6 +57,38 @@ static void mm_del(struct map *mm, char *owned_key, struct sentry *e)
 	free(owned_key);
 }
 
+/* List groups: the map holds the first sentry; the list goes through
+ * the sentries themselves. */
+static void list_add(struct map *idx, char *owned_key, struct sentry *e)
+{
+	struct map_entry *me = map_find(idx, owned_key);
+	e->grp_next = me ? me->value : NULL;
+	if (me)
+		me->value = e;
+	else
+		map_put(idx, owned_key, e);
+	free(owned_key);
+}
+
+static void list_del(struct map *idx, char *owned_key, struct sentry *e)
+{
+	struct map_entry *me = map_find(idx, owned_key);
+	struct sentry *head = me ? me->value : NULL;
+
+	if (head == e && e->grp_next) {
+		me->value = e->grp_next;
+	} else if (head == e) {
+		map_del(idx, owned_key);
+	} else {
+		while (head && head->grp_next != e)
+			head = head->grp_next;
+		if (head)
+			head->grp_next = e->grp_next;
+	}
+	e->grp_next = NULL;
+	free(owned_key);
+}
+
 static void mm_free(struct map *mm)
 {
 	struct map_iter it;
@@ -77,19 +110,21 @@ static bool selects_pods(const struct k8s_object *obj)
 static void file_object(struct store *st, struct sentry *e, bool add)
 {
 	void (*op)(struct map *, char *, struct sentry *) = add ? mm_add : mm_del;
+	void (*lop)(struct map *, char *, struct sentry *) =
+		add ? list_add : list_del;
 	const struct k8s_object *o = e->pub.obj;
 	const char *ns = o->meta.namespace;
 
 	switch (o->kind) {
 	case KIND_SERVICE:
 		if (selects_pods(o))
-			op(&st->svc_by_label,
-			   label_group(ns, &o->u.svc.selector.v[0]), e);
+			lop(&st->svc_by_label,
+			    label_group(ns, &o->u.svc.selector.v[0]), e);
 		break;
 	case KIND_ENDPOINT_SLICE:
 		if (o->u.slice.service_name)
-			op(&st->slices_by_svc,
-			   svc_key(ns, o->u.slice.service_name), e);
+			lop(&st->slices_by_svc,
+			    svc_key(ns, o->u.slice.service_name), e);
 		break;
 	case KIND_POD:
 		for (size_t i = 0; i < o->meta.labels.n; i++)
@@ -114,9 +149,9 @@ void store_index_del(struct store *st, struct sentry *e)
 
 void store_index_free(struct store *st)
 {
-	mm_free(&st->svc_by_label);
+	map_clear(&st->svc_by_label);
 	mm_free(&st->pods_by_label);
-	mm_free(&st->slices_by_svc);
+	map_clear(&st->slices_by_svc);
 }
 
 /* Slices and Endpoints matter only to a Service that exists; when the
@@ -134,15 +169,9 @@ static void note_pod(struct store *st, const struct k8s_object *pod)
 
 	for (size_t i = 0; i < labels->n; i++) {
 		char *gkey = label_group(ns, &labels->v[i]);
-		const struct map *g = store_group(&st->svc_by_label, gkey);
+		const struct sentry *s = store_list(&st->svc_by_label, gkey);
 		free(gkey);
-		if (!g)
-			continue;
-		struct map_iter it;
-		struct map_entry *me;
-		map_iter_init(g, &it);
-		while ((me = map_iter_next(g, &it))) {
-			const struct sentry *s = me->value;
+		for (; s; s = s->grp_next) {
 			const struct k8s_object *svc = s->pub.obj;
 			if (labels_match(&svc->u.svc.selector, labels))
 				store_touch(st, svc_key(ns, svc->meta.name));

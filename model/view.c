@@ -35,9 +35,7 @@ void view_refresh(struct store *st, const char *key)
 {
 	struct view *v = &st->view;
 	struct view_service *old = map_get(&v->entries, key);
-	char *okey = xasprintf("Service/%s", key);
-	const struct sentry *s = map_get(&st->objects, okey);
-	free(okey);
+	const struct sentry *s = store_find_service(st, key);
 
 	struct view_service *vs = s && !s->lost ? view_build(st, s) : NULL;
 	if (vs) {

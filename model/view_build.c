@@ -5,8 +5,8 @@
  * object, else the Pods its selector picks (through the store's indexes,
  * never a scan), then sorted by address (IPv4 before IPv6) and merged
  * where an address repeats, so an entry does not depend on the order in
- * which maps are walked.  The finished endpoints and their port arrays
- * share one allocation, vs->eps, which view_service_free() releases.
+ * which maps are walked.  The entry, its endpoints and their port arrays
+ * share one allocation, which view_service_free() releases.
  *
  * Pod endpoints follow the EndpointSlice controller: serving is the Ready
  * condition, ready is serving and not terminating (or any pod when the
@@ -75,18 +75,18 @@ static void add_group(struct eplist *l, const struct k8s_service *s,
 		pm[i] = group_port(g, &s->ports[i]);
 	for (size_t i = 0; i < g->n_endpoints; i++) {
 		const struct endpoint *e = &g->endpoints[i];
-		if (!e->n_addrs || !family_ok(s, e->addrs[0].family))
+		if (!e->addr.family || !family_ok(s, e->addr.family))
 			continue;
 		uint16_t *ports;
 		struct view_endpoint *ve = eplist_push(l, &ports);
-		ve->addr = e->addrs[0];
+		ve->addr = e->addr;
 		ve->ready = e->ready;
 		ve->serving = e->serving;
 		ve->terminating = e->terminating;
-		ve->hostname = e->hostname;
-		ve->node_name = e->node_name;
-		ve->zone = e->zone;
-		ve->pod_name = e->pod_name;
+		ve->hostname = endpoint_name(g, e->hostname);
+		ve->node_name = endpoint_name(g, e->node_name);
+		ve->zone = endpoint_name(g, e->zone);
+		ve->pod_name = endpoint_name(g, e->pod_name);
 		if (l->np)
 			memcpy(ports, pm, l->np * sizeof(*pm));
 	}
@@ -165,16 +165,10 @@ static bool add_slices(const struct store *st, const struct k8s_object *svc,
 		       struct eplist *l)
 {
 	char *key = svc_key(svc->meta.namespace, svc->meta.name);
-	const struct map *g = store_group(&st->slices_by_svc, key);
+	const struct sentry *e = store_list(&st->slices_by_svc, key);
 	free(key);
-	if (!g)
-		return false;
 	bool any = false;
-	struct map_iter it;
-	struct map_entry *me;
-	map_iter_init(g, &it);
-	while ((me = map_iter_next(g, &it))) {
-		const struct sentry *e = me->value;
+	for (; e; e = e->grp_next) {
 		const struct k8s_endpoint_slice *sl = &e->pub.obj->u.slice;
 		if (!sl->address_type)
 			continue; /* FQDN slices carry no addresses to use */
@@ -257,10 +251,12 @@ static void merge(struct view_endpoint *a, const struct view_endpoint *b,
 			a->ports[i] = b->ports[i];
 }
 
-/* Sorts, merges repeated addresses and packs the endpoints and their
- * ports into one allocation. */
-static void finish(struct view_service *vs, struct eplist *l)
+/* Sorts and merges repeated addresses, then packs the entry, the
+ * endpoints and their ports into one allocation. */
+static struct view_service *finish(struct eplist *l)
 {
+	struct view_service *vs;
+
 	for (size_t i = 0; i < l->n; i++)
 		l->v[i].ports = l->np ? l->ports + i * l->np : NULL;
 	if (l->n > 1)
@@ -272,9 +268,12 @@ static void finish(struct view_service *vs, struct eplist *l)
 		else
 			l->v[n++] = l->v[i];
 	}
+	_Static_assert(sizeof(*vs) % _Alignof(struct view_endpoint) == 0,
+		       "endpoints follow the entry in its allocation");
+	size_t eps_sz = n * sizeof(*vs->eps);
+	vs = xcalloc(1, sizeof(*vs) + eps_sz + n * l->np * sizeof(uint16_t));
 	if (n) {
-		size_t eps_sz = n * sizeof(*vs->eps);
-		vs->eps = xmalloc(eps_sz + n * l->np * sizeof(uint16_t));
+		vs->eps = (struct view_endpoint *)(vs + 1);
 		uint16_t *ports = (uint16_t *)((char *)vs->eps + eps_sz);
 		for (size_t i = 0; i < n; i++) {
 			vs->eps[i] = l->v[i];
@@ -288,28 +287,26 @@ static void finish(struct view_service *vs, struct eplist *l)
 	vs->n_eps = n;
 	free(l->v);
 	free(l->ports);
+	return vs;
 }
 
 struct view_service *view_build(const struct store *st,
 				const struct sentry *svc)
 {
 	const struct k8s_object *o = svc->pub.obj;
-	struct view_service *vs = xcalloc(1, sizeof(*vs));
 	struct eplist l = { .np = o->u.svc.n_ports };
+	enum ep_origin origin = gather(st, o, &l);
+	struct view_service *vs = finish(&l);
 
 	vs->obj = o;
 	vs->source = svc->pub.source;
 	vs->created = o->meta.created ? o->meta.created : svc->pub.first_seen;
-	vs->origin = gather(st, o, &l);
-	finish(vs, &l);
+	vs->origin = origin;
 	return vs;
 }
 
 void view_service_free(struct view_service *vs)
 {
-	if (!vs)
-		return;
-	free(vs->eps);
 	free(vs);
 }
 

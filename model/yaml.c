@@ -43,7 +43,9 @@ struct anchor {
 
 struct frame {
 	json_t *node;     /* object or array under construction */
-	char *key;        /* mapping: the key waiting for its value */
+	json_t *key;      /* mapping: the key waiting for its value (a
+			     string made like the values, so it costs no
+			     malloc while decode_mem.c's arena is on) */
 	bool want_value;  /* mapping: a key was read, its value comes next */
 	bool merge;       /* mapping: that key is a plain "<<" */
 	json_t *merged;   /* mapping: entries brought in by "<<", or NULL */
@@ -165,10 +167,11 @@ static bool add_value(struct conv *c, json_t *v, struct cost cost)
 	if (f->merge) {
 		ok = merge(c, f, v);
 		json_decref(v);
-	} else if (json_object_set_new(f->node, f->key, v) != 0) {
+	} else if (json_object_set_new(f->node, json_string_value(f->key),
+				       v) != 0) {
 		ok = fail(c, "mapping key is not valid UTF-8");
 	}
-	free(f->key);
+	json_decref(f->key);
 	f->key = NULL;
 	f->want_value = f->merge = false;
 	return ok;
@@ -201,7 +204,7 @@ static bool read_key(struct conv *c, const yaml_event_t *ev)
 	}
 	if (json_object_get(f->node, s))
 		return fail(c, "duplicate mapping key \"%.64s\"", s);
-	f->key = xstrdup(s);
+	f->key = json_stringn_nocheck(s, len);
 	return true;
 }
 
@@ -412,7 +415,7 @@ static bool on_end(struct conv *c)
 				json_object_set(f.node, k, v);
 		json_decref(f.merged);
 	}
-	free(f.key);
+	json_decref(f.key);
 	if (f.anchor) {
 		anchor_set(c, f.anchor, f.node, f.cost);
 		free(f.anchor);
@@ -482,7 +485,7 @@ static void conv_free(struct conv *c)
 		struct frame *f = &c->stack[--c->depth];
 		json_decref(f->node);
 		json_decref(f->merged);
-		free(f->key);
+		json_decref(f->key);
 		free(f->anchor);
 	}
 	json_decref(c->doc);

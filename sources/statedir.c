@@ -6,6 +6,15 @@
  * name to its struct statedir_file; an entry exists for every file that
  * was seen and not deleted, good or bad.  Changes are applied per file,
  * in the order inotify reports them, each as one store update.
+ *
+ * Loading a file has two halves: reading and decoding it (load_prepare,
+ * which touches nothing shared), and applying the result (load_apply:
+ * the store, the file entry, the log).  A full scan runs the first half
+ * on worker threads as well as on the control thread, a bounded window
+ * ahead, while the control thread alone applies the results one by one
+ * in file-name order (lib/pipeline.h), so the store sees exactly the
+ * updates a one-file-at-a-time scan would make, and conflicts settle the
+ * same way.
  */
 #include "sources/statedir.h"
 
@@ -14,6 +23,7 @@
 #include <event2/event.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
@@ -21,11 +31,18 @@
 #include <unistd.h>
 
 #include "lib/map.h"
+#include "lib/pipeline.h"
 #include "model/decode.h"
 
 /* A larger file is refused: manifests are small, and a runaway file must
  * not take the daemon's memory. */
 #define STATEDIR_MAX_FILE (64u << 20)
+/* A full scan decodes at most this many files ahead of the store, on at
+ * most SCAN_MAX_WORKERS threads besides the control thread; below
+ * SCAN_MIN_FILES files threads are not worth starting. */
+#define SCAN_WINDOW 64
+#define SCAN_MAX_WORKERS 3
+#define SCAN_MIN_FILES 16
 
 struct statedir {
 	char *dir;
@@ -152,61 +169,141 @@ static void drop_file(struct statedir *sd, const char *name)
 	notify(sd, &cs);
 }
 
-/* (Re)loads one file and applies it to the store as one update. */
-static void load_file(struct statedir *sd, const char *name)
+/* One file read and decoded, waiting to be applied. */
+struct file_load {
+	const char *name;        /* borrowed */
+	char *source;            /* the path: the store source's name */
+	bool too_big, decoded;
+	int read_errno;          /* read_file() failed with it, else 0 */
+	struct decode_result res;
+	uint64_t prepare_ns;
+};
+
+/* Reads and decodes; thread-safe: it only reads sd->dir. */
+static void load_prepare(const struct statedir *sd, struct file_load *fl)
 {
-	char *source = source_of(sd, name);
-	struct strvec errors = { 0 };
+	uint64_t t0 = now_mono_ns();
 	struct stat st;
 	size_t len = 0;
-	char *data = NULL;
+	char *data;
+
+	fl->source = source_of(sd, fl->name);
+	if (stat(fl->source, &st) == 0 && st.st_size > (off_t)STATEDIR_MAX_FILE) {
+		fl->too_big = true;
+	} else if (!(data = read_file(fl->source, &len))) {
+		fl->read_errno = errno;
+	} else {
+		decode_buffer(fl->source, data, len, doc_format_for(fl->name),
+			      &fl->res);
+		free(data);
+		fl->decoded = true;
+	}
+	fl->prepare_ns = now_mono_ns() - t0;
+}
+
+static void file_load_free(struct file_load *fl)
+{
+	decode_result_free(&fl->res);
+	free(fl->source);
+	fl->source = NULL;
+}
+
+/* Applies a prepared file to the store as one update. */
+static void load_apply(struct statedir *sd, struct file_load *fl)
+{
+	struct strvec errors = { 0 };
 	uint64_t t0 = now_mono_ns();
 
 	sd->loads++;
-	if (stat(source, &st) == 0 && st.st_size > (off_t)STATEDIR_MAX_FILE)
+	if (fl->too_big) {
 		strvec_addf(&errors, "%s: file is larger than %u MiB",
-			    source, STATEDIR_MAX_FILE >> 20);
-	else if (!(data = read_file(source, &len))) {
-		if (errno == ENOENT) {
-			free(source);
-			drop_file(sd, name);
-			return;
-		}
-		strvec_addf(&errors, "%s: %s", source, strerror(errno));
+			    fl->source, STATEDIR_MAX_FILE >> 20);
+	} else if (fl->read_errno == ENOENT) {
+		drop_file(sd, fl->name);
+		return;
+	} else if (fl->read_errno) {
+		strvec_addf(&errors, "%s: %s", fl->source,
+			    strerror(fl->read_errno));
 	}
 
-	struct statedir_file *f = file_entry(sd, name);
+	struct statedir_file *f = file_entry(sd, fl->name);
 	f->loaded = now_wall_s();
-	if (!data) {
+	if (!fl->decoded) {
 		/* Unreadable: whatever it held stays in force. */
 		record_errors(sd, f, &errors);
-		free(source);
 		return;
 	}
 
-	struct decode_result res = { 0 };
-	decode_buffer(source, data, len, doc_format_for(name), &res);
-	free(data);
-	strvec_move(&errors, &res.errors);
+	struct decode_result *res = &fl->res;
+	strvec_move(&errors, &res->errors);
 	struct changeset cs = { 0 };
 	uint64_t t1 = now_mono_ns();
-	if (!res.incomplete) {
-		store_replace_keep(sd->store, source, res.objs, res.n,
-				   &res.rejected, &errors, &cs);
+	if (!res->incomplete) {
+		store_replace_keep(sd->store, fl->source, res->objs, res->n,
+				   &res->rejected, &errors, &cs);
 	}
 	uint64_t t2 = now_mono_ns();
-	sd->load_ns += t2 - t0;
+	uint64_t total = fl->prepare_ns + (t2 - t0);
+	sd->load_ns += total;
 	sd->update_ns += t2 - t1;
 	sd->last_update_ns = t2 - t1;
-	f->objects = store_source_count(sd->store, source);
+	f->objects = store_source_count(sd->store, fl->source);
 	log_msg(sd->bulk ? LOG_DEBUG : LOG_INFO,
 		"%s: loaded, %zu object(s), %zu error(s), %zu service(s) changed in %.3f ms (store and view %.3f ms)",
-		 source, f->objects, errors.n, cs.n, (double)(t2 - t0) / 1e6,
+		 fl->source, f->objects, errors.n, cs.n, (double)total / 1e6,
 		 (double)(t2 - t1) / 1e6);
 	record_errors(sd, f, &errors);
-	decode_result_free(&res);
-	free(source);
 	notify(sd, &cs);
+}
+
+/* (Re)loads one file and applies it to the store as one update. */
+static void load_file(struct statedir *sd, const char *name)
+{
+	struct file_load fl = { .name = name };
+
+	load_prepare(sd, &fl);
+	load_apply(sd, &fl);
+	file_load_free(&fl);
+}
+
+/* A full scan: file i (of names[], in name order) is loaded in
+ * slot[i % SCAN_WINDOW] (lib/pipeline.h). */
+struct scan {
+	struct statedir *sd;
+	char **names;
+	struct file_load slot[SCAN_WINDOW];
+};
+
+static void scan_prepare(void *arg, size_t i)
+{
+	struct scan *sc = arg;
+	struct file_load *fl = &sc->slot[i % SCAN_WINDOW];
+
+	memset(fl, 0, sizeof(*fl));
+	fl->name = sc->names[i];
+	load_prepare(sc->sd, fl);
+}
+
+static void scan_apply(void *arg, size_t i)
+{
+	struct scan *sc = arg;
+	struct file_load *fl = &sc->slot[i % SCAN_WINDOW];
+
+	load_apply(sc->sd, fl);
+	file_load_free(fl);
+}
+
+/* Loads the files names[0..n) in order, decoding on worker threads. */
+static void load_all(struct statedir *sd, char **names, size_t n)
+{
+	struct scan *sc = xcalloc(1, sizeof(*sc));
+	size_t workers = n < SCAN_MIN_FILES ? 0 :
+			 pipeline_workers(SCAN_MAX_WORKERS);
+
+	sc->sd = sd;
+	sc->names = names;
+	pipeline_run(n, SCAN_WINDOW, workers, scan_prepare, scan_apply, sc);
+	free(sc);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -250,9 +347,11 @@ static int rescan(struct statedir *sd, char **err)
 
 	uint64_t t0 = now_mono_ns();
 	sd->bulk = true;
-	for (size_t i = 0; i < names.n; i++)
-		load_file(sd, names.v[i]);
+	load_all(sd, names.v, names.n);
 	sd->bulk = false;
+	/* Decoding left freed memory all over the heap (and the workers'
+	 * heaps); hand what is free back to the system. */
+	malloc_trim(0);
 	struct store_stats st;
 	store_stats(sd->store, &st);
 	log_info("%s: %zu file(s) loaded in %.1f ms: %zu services, %zu endpoints",

@@ -2,11 +2,13 @@
  * objects.h: Kubernetes objects built by hand for the store and view
  * tests, without the decoder.
  *
- * Every builder allocates with xcalloc/xstrdup exactly as object_free()
- * releases.  Objects carry no digest until obj_digest() hashes their
- * fields; load() does that for every object it hands to the store, so
- * two objects built the same way compare equal and any field change
- * makes them differ, as the decoder's digest of the source JSON would.
+ * Every builder allocates with object_new/xcalloc/xstrdup/intern, and
+ * lays out label sets and endpoint names, exactly as the decoder does and
+ * object_free() releases.  Objects carry no digest until obj_digest()
+ * hashes their fields; load() does that for every object it hands to the
+ * store, so two objects built the same way compare equal and any field
+ * change makes them differ, as the decoder's digest of the source JSON
+ * would.
  */
 #ifndef SVCD_TEST_OBJECTS_H
 #define SVCD_TEST_OBJECTS_H
@@ -44,18 +46,42 @@ static inline char *dup_or_null(const char *s)
 static inline struct k8s_object *obj_new(enum k8s_kind kind, const char *ns,
 					 const char *name)
 {
-	struct k8s_object *o = xcalloc(1, sizeof(*o));
-	o->kind = kind;
-	o->meta.namespace = xstrdup(ns);
-	o->meta.name = xstrdup(name);
+	struct k8s_object *o = object_new(kind, name);
+	o->meta.namespace = intern(ns);
 	return o;
+}
+
+/* Rebuilds a label set with label i's value set to v, or with a label
+ * k=v added when i == l->n.  As the decoder does, the array and the
+ * values share one block. */
+static inline void labels_rebuild(struct labels *l, size_t i, const char *k,
+				  const char *v)
+{
+	size_t n = i == l->n ? l->n + 1 : l->n;
+	size_t size = n * sizeof(*l->v);
+	for (size_t j = 0; j < n; j++)
+		size += strlen(j == i ? v : l->v[j].value) + 1;
+	struct label *nv = xmalloc(size);
+	char *p = (char *)(nv + n);
+	for (size_t j = 0; j < n; j++) {
+		const char *s = j == i ? v : l->v[j].value;
+		nv[j].key = j < l->n ? l->v[j].key : intern(k);
+		nv[j].value = memcpy(p, s, strlen(s) + 1);
+		p += strlen(s) + 1;
+	}
+	free(l->v);
+	l->v = nv;
+	l->n = n;
 }
 
 static inline void labels_add(struct labels *l, const char *k, const char *v)
 {
-	struct label *x = GROW(l->v, l->n);
-	x->key = xstrdup(k);
-	x->value = xstrdup(v);
+	labels_rebuild(l, l->n, k, v);
+}
+
+static inline void label_set(struct labels *l, size_t i, const char *v)
+{
+	labels_rebuild(l, i, NULL, v);
 }
 
 static inline void obj_label(struct k8s_object *o, const char *k,
@@ -98,7 +124,7 @@ static inline struct svc_port *svc_port(struct k8s_object *o,
 {
 	struct k8s_service *s = &o->u.svc;
 	struct svc_port *p = GROW(s->ports, s->n_ports);
-	p->name = dup_or_null(name);
+	p->name = intern(name);
 	p->proto = proto;
 	p->port = port;
 	p->target_port = target_name ? 0 : target;
@@ -118,7 +144,8 @@ static inline struct k8s_object *slice_new(const char *ns, const char *name,
 	struct k8s_object *o = obj_new(KIND_ENDPOINT_SLICE, ns, name);
 	if (service) {
 		obj_label(o, "kubernetes.io/service-name", service);
-		o->u.slice.service_name = xstrdup(service);
+		o->u.slice.service_name =
+			labels_get(&o->meta.labels, "kubernetes.io/service-name");
 	}
 	o->u.slice.address_type = family;
 	return o;
@@ -128,7 +155,7 @@ static inline void group_port(struct endpoint_group *g, const char *name,
 			      enum l4proto proto, uint16_t port)
 {
 	struct endpoint_port *p = GROW(g->ports, g->n_ports);
-	p->name = dup_or_null(name);
+	p->name = intern(name);
 	p->proto = proto;
 	p->port = port;
 }
@@ -138,11 +165,58 @@ static inline struct endpoint *group_ep(struct endpoint_group *g,
 					const char *addr)
 {
 	struct endpoint *e = GROW(g->endpoints, g->n_endpoints);
-	e->addrs = xcalloc(1, sizeof(*e->addrs));
-	e->addrs[0] = ip(addr);
-	e->n_addrs = 1;
+	e->addr = ip(addr);
 	e->ready = e->serving = true;
 	return e;
+}
+
+/* Appends s (when not NULL) to a names block; returns its offset. */
+static inline uint32_t name_copy(char *block, size_t *used, const char *s)
+{
+	if (!s)
+		return 0;
+	uint32_t off = (uint32_t)*used;
+	memcpy(block + off, s, strlen(s) + 1);
+	*used += strlen(s) + 1;
+	return off;
+}
+
+/* Sets an endpoint's names (hostname, node, zone, pod; NULL for none).
+ * As the decoder does, the names of a group's endpoints are offsets into
+ * one block, g->names, rebuilt here with every other endpoint's names. */
+static inline void ep_names(struct endpoint_group *g, struct endpoint *e,
+			    const char *hostname, const char *node,
+			    const char *zone, const char *pod)
+{
+	size_t size = 1, used = 1;
+	const char *v[4];
+	for (int pass = 0; pass < 2; pass++) {
+		char *block = pass ? xmalloc(size) : NULL;
+		for (size_t i = 0; i < g->n_endpoints; i++) {
+			struct endpoint *x = &g->endpoints[i];
+			v[0] = x == e ? hostname : endpoint_name(g, x->hostname);
+			v[1] = x == e ? node : endpoint_name(g, x->node_name);
+			v[2] = x == e ? zone : endpoint_name(g, x->zone);
+			v[3] = x == e ? pod : endpoint_name(g, x->pod_name);
+			for (int k = 0; k < 4 && !pass; k++)
+				size += v[k] ? strlen(v[k]) + 1 : 0;
+			if (!pass)
+				continue;
+			/* Offsets point into the old block until it goes. */
+			uint32_t off[4];
+			for (int k = 0; k < 4; k++)
+				off[k] = name_copy(block, &used, v[k]);
+			x->hostname = off[0];
+			x->node_name = off[1];
+			x->zone = off[2];
+			x->pod_name = off[3];
+		}
+		if (pass) {
+			block[0] = '\0';
+			free(g->names);
+			g->names = block;
+		}
+	}
 }
 
 static inline struct k8s_object *eps_new(const char *ns, const char *name)
@@ -173,7 +247,7 @@ static inline void pod_port(struct k8s_object *o, const char *name,
 {
 	struct k8s_pod *p = &o->u.pod;
 	struct container_port *c = GROW(p->ports, p->n_ports);
-	c->name = dup_or_null(name);
+	c->name = intern(name);
 	c->proto = proto;
 	c->port = port;
 }
@@ -210,11 +284,13 @@ static inline uint64_t h_group(uint64_t h, const struct endpoint_group *g)
 	}
 	for (size_t i = 0; i < g->n_endpoints; i++) {
 		const struct endpoint *e = &g->endpoints[i];
-		h = h_addrs(h, e->addrs, e->n_addrs);
+		h = h_addrs(h, &e->addr, e->addr.family ? 1 : 0);
 		uint8_t f = e->ready | e->serving << 1 | e->terminating << 2;
 		H_VAL(h, f);
-		h = h_str(h_str(h, e->hostname), e->node_name);
-		h = h_str(h_str(h, e->zone), e->pod_name);
+		h = h_str(h_str(h, endpoint_name(g, e->hostname)),
+			  endpoint_name(g, e->node_name));
+		h = h_str(h_str(h, endpoint_name(g, e->zone)),
+			  endpoint_name(g, e->pod_name));
 	}
 	return h;
 }

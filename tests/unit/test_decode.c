@@ -139,13 +139,14 @@ static void check_fixture_endpoints(const struct decode_result *r)
 	CHECK_STR(o->u.slice.service_name, "web");
 	CHECK_INT(o->u.slice.address_type, AF_INET);
 	CHECK_INT(g->n_endpoints, 3);
-	CHECK_STR(ip(&g->endpoints[0].addrs[0]), "10.244.1.7");
-	CHECK_STR(g->endpoints[0].pod_name, "web-6d4cf56db6-abcde");
+	CHECK_STR(ip(&g->endpoints[0].addr), "10.244.1.7");
+	CHECK_STR(endpoint_name(g, g->endpoints[0].pod_name),
+		  "web-6d4cf56db6-abcde");
 	CHECK(g->endpoints[1].ready && !g->endpoints[1].terminating);
 	CHECK(!g->endpoints[2].ready && g->endpoints[2].serving);
 	CHECK(g->endpoints[2].terminating);
-	CHECK_STR(g->endpoints[2].node_name, "worker-2");
-	CHECK_STR(g->endpoints[2].zone, "zone-b");
+	CHECK_STR(endpoint_name(g, g->endpoints[2].node_name), "worker-2");
+	CHECK_STR(endpoint_name(g, g->endpoints[2].zone), "zone-b");
 	CHECK_INT(g->n_ports, 1);
 	CHECK_STR(g->ports[0].name, "http");
 	CHECK_INT(g->ports[0].port, 8080);
@@ -291,9 +292,10 @@ static void check_kinds(const struct decode_result *r)
 	}
 	if ((o = find(r, KIND_ENDPOINT_SLICE, "prod", "api-abc"))) {
 		const struct endpoint *e = &o->u.slice.group.endpoints[0];
-		CHECK_STR(ip(&e->addrs[0]), "fd00::7");
+		CHECK_STR(ip(&e->addr), "fd00::7");
 		CHECK(!e->ready && !e->serving && !e->terminating);
-		CHECK_STR(e->hostname, "api-0");
+		CHECK_STR(endpoint_name(&o->u.slice.group, e->hostname),
+			  "api-0");
 		CHECK_INT(o->u.slice.group.ports[0].proto, PROTO_TCP);
 	}
 	if ((o = find(r, KIND_ENDPOINTS, "prod", "api"))) {
@@ -304,8 +306,9 @@ static void check_kinds(const struct decode_result *r)
 		CHECK(eps->subsets[0].endpoints[1].serving);
 		CHECK(!eps->subsets[0].endpoints[2].ready &&
 		      !eps->subsets[0].endpoints[2].serving);
-		CHECK_STR(eps->subsets[0].endpoints[0].pod_name, "api-1");
-		CHECK_STR(eps->subsets[0].endpoints[0].node_name, "n1");
+		const struct endpoint_group *sg = &eps->subsets[0];
+		CHECK_STR(endpoint_name(sg, sg->endpoints[0].pod_name), "api-1");
+		CHECK_STR(endpoint_name(sg, sg->endpoints[0].node_name), "n1");
 		CHECK_INT(eps->subsets[0].ports[0].port, 8080);
 		CHECK_INT(eps->subsets[1].ports[0].proto, PROTO_SCTP);
 	}

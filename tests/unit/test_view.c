@@ -68,10 +68,7 @@ static void test_slices(void)
 	group_port(g, "http", PROTO_TCP, 8080);
 	group_port(g, "dns", PROTO_UDP, 5353);
 	struct endpoint *e = group_ep(g, "10.0.0.2");
-	e->hostname = xstrdup("web-0");
-	e->node_name = xstrdup("node-a");
-	e->zone = xstrdup("zone-1");
-	e->pod_name = xstrdup("web-0");
+	ep_names(g, e, "web-0", "node-a", "zone-1", "web-0");
 	e = group_ep(g, "10.0.0.1");
 	e->ready = false;
 	e->terminating = true;
@@ -83,7 +80,7 @@ static void test_slices(void)
 	group_ep(g, "10.0.0.3");
 	e = group_ep(g, "10.0.0.2"); /* also in web-a, not ready here */
 	e->ready = e->serving = false;
-	e->node_name = xstrdup("node-b");
+	ep_names(g, e, NULL, "node-b", NULL, NULL);
 
 	/* IPv6 and FQDN slices of a single-stack IPv4 Service. */
 	struct k8s_object *c = slice_new("default", "web-c", "web", AF_INET6);
@@ -184,7 +181,7 @@ static struct k8s_object *app_pod(const char *name, const char *addr,
 	obj_label(p, "pod-template-hash", name);
 	pod_port(p, "http", PROTO_TCP, 8080);
 	pod_port(p, "http", PROTO_UDP, 8053);
-	p->u.pod.node_name = xstrdup("node-a");
+	p->u.pod.node_name = intern("node-a");
 	return p;
 }
 
@@ -209,8 +206,7 @@ static void test_pods(void)
 	struct k8s_object *finished = app_pod("p4", "10.2.0.4", false);
 	finished->u.pod.finished = true;
 	struct k8s_object *other = app_pod("p6", "10.2.0.6", true);
-	free(other->meta.labels.v[0].value);
-	other->meta.labels.v[0].value = xstrdup("api");
+	label_set(&other->meta.labels, 0, "api");
 	struct k8s_object *named = app_pod("p7", "10.2.0.7", true);
 	named->u.pod.hostname = xstrdup("p7");
 	named->u.pod.subdomain = xstrdup("web");
@@ -259,8 +255,7 @@ static void test_pods(void)
 	CHECK_INT(get(st, "default/web")->n_eps, 6);
 	changeset_free(&cs);
 	struct k8s_object *gone = app_pod("p6", "10.2.0.6", true);
-	free(gone->meta.labels.v[0].value);
-	gone->meta.labels.v[0].value = xstrdup("db");
+	label_set(&gone->meta.labels, 0, "db");
 	put(st, "pods.yaml", gone, NULL, &cs);
 	CHECK_CS(&cs, "default/web");
 	CHECK_INT(get(st, "default/web")->n_eps, 5);

@@ -79,24 +79,31 @@ static json_t *do_get(const struct control_env *env, json_t *req)
 	return a;
 }
 
-static json_t *files_json(const struct statedir *sd)
+/* The state dir's figures, and the files whose last load had errors:
+ * every file would make the answer grow with the cluster. */
+static json_t *statedir_json(const struct statedir *sd)
 {
-	size_t n;
+	size_t n, objects = 0;
 	const struct statedir_file **files = statedir_files(sd, &n);
-	json_t *a = json_array();
+	json_t *bad = json_array();
 	for (size_t i = 0; i < n; i++) {
+		objects += files[i]->objects;
+		if (!files[i]->errors.n)
+			continue;
 		json_t *errs = json_array();
 		for (size_t j = 0; j < files[i]->errors.n; j++)
 			json_array_append_new(errs,
 					      json_string(files[i]->errors.v[j]));
-		json_array_append_new(a, json_pack("{s:s, s:I, s:I, s:o}",
+		json_array_append_new(bad, json_pack("{s:s, s:I, s:I, s:o}",
 			"name", files[i]->name,
 			"objects", (json_int_t)files[i]->objects,
 			"loaded", (json_int_t)files[i]->loaded,
 			"errors", errs));
 	}
 	free(files);
-	return a;
+	return json_pack("{s:s, s:s, s:I, s:I, s:o}", "type", "statedir",
+			 "path", statedir_path(sd), "files", (json_int_t)n,
+			 "objects", (json_int_t)objects, "fileErrors", bad);
 }
 
 static json_t *do_status(const struct control_env *env)
@@ -119,10 +126,7 @@ static json_t *do_status(const struct control_env *env)
 
 	json_t *sources = json_array();
 	if (env->statedir)
-		json_array_append_new(sources, json_pack("{s:s, s:s, s:o}",
-			"type", "statedir",
-			"path", statedir_path(env->statedir),
-			"files", files_json(env->statedir)));
+		json_array_append_new(sources, statedir_json(env->statedir));
 	json_object_set_new(a, "sources", sources);
 
 	struct strvec conflicts = { 0 };

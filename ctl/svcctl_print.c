@@ -315,19 +315,19 @@ void svcctl_print_status(json_t *st)
 	size_t i;
 	json_t *src;
 	json_array_foreach(json_object_get(st, "sources"), i, src) {
-		json_t *files = json_object_get(src, "files");
-		printf("source %s %s: %zu files\n", jstr(src, "type"),
-		       jstr(src, "path"), json_array_size(files));
+		json_t *bad = json_object_get(src, "fileErrors");
+		printf("source %s %s: %lld files, %lld objects, %zu with errors\n",
+		       jstr(src, "type"), jstr(src, "path"), jint(src, "files"),
+		       jint(src, "objects"), json_array_size(bad));
 		size_t j;
 		json_t *f;
-		json_array_foreach(files, j, f) {
-			json_t *errs = json_object_get(f, "errors");
-			printf("  %-32s %4lld object%s%s\n", jstr(f, "name"),
-			       jint(f, "objects"), jint(f, "objects") == 1 ? " " : "s",
-			       json_array_size(errs) ? "   ERRORS" : "");
+		json_array_foreach(bad, j, f) {
+			long long n = jint(f, "objects");
+			printf("  %s (%lld object%s in force):\n", jstr(f, "name"), n,
+			       n == 1 ? "" : "s");
 			size_t e;
 			json_t *msg;
-			json_array_foreach(errs, e, msg)
+			json_array_foreach(json_object_get(f, "errors"), e, msg)
 				printf("    %s\n", json_string_value(msg));
 		}
 	}

@@ -43,6 +43,7 @@ expect "get shows the endpoint's node" test "$(jq -r '.endpointList[0].nodeName'
 expect "get shows named target port resolved" test "$(jq -r '.endpointList[0].ports[1]' <<<"$get")" = 9090
 expect "get of a missing service fails" bash -c "! '$SVCCTL' --socket '$SOCK' get nope 2>/dev/null"
 expect "status exits 0 when synced" ctl status -o json >/dev/null
+expect "status counts files and objects" test "$(ctl status -o json | jq -r '.sources[0] | "\(.files) \(.objects)"')" = "5 9"
 expect "socket mode is 0600" test "$(stat -c %a "$SOCK")" = 600
 expect "/healthz is 200" test "$(curl -s -o /dev/null -w '%{http_code}' "127.0.0.1:$METRICS_PORT/healthz")" = 200
 metrics=$(curl -s "127.0.0.1:$METRICS_PORT/metrics")
@@ -68,7 +69,7 @@ printf 'apiVersion: v1\nkind: Service\nmetadata: {name: db\n' >"$S/db.yaml"
 eventually "syntax error reported in status" bash -c "'$SVCCTL' --socket '$SOCK' status | grep -q 'db.yaml:'"
 expect "db still served after its file broke" has_svc data db
 expect "status still exits 0 (synced)" ctl status -o json >/dev/null
-expect "status -o json lists the file error" bash -c "'$SVCCTL' --socket '$SOCK' status -o json | jq -e '.sources[0].files[] | select(.name == \"db.yaml\") | .errors | length == 1'"
+expect "status -o json lists the file error" bash -c "'$SVCCTL' --socket '$SOCK' status -o json | jq -e '.sources[0].fileErrors[] | select(.name == \"db.yaml\") | .errors | length == 1'"
 
 # A file with one bad and one good object: the good one loads.
 cat >"$S/mixed.yaml" <<'YAML'
@@ -88,7 +89,7 @@ expect "error names the file, object and field" bash -c "'$SVCCTL' --socket '$SO
 
 # Fixing a file clears its error.
 cp examples/db.yaml "$S/db.yaml"
-eventually "fixed file has no error" bash -c "'$SVCCTL' --socket '$SOCK' status -o json | jq -e '.sources[0].files[] | select(.name == \"db.yaml\") | .errors | length == 0'"
+eventually "fixed file has no error" bash -c "'$SVCCTL' --socket '$SOCK' status -o json | jq -e 'all(.sources[0].fileErrors[]; .name != \"db.yaml\")'"
 
 # Duplicate ClusterIP: the first seen keeps it.
 cat >"$S/zz-dup.yaml" <<'YAML'

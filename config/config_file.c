@@ -18,27 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *json_type_name(const json_t *v)
-{
-	switch (json_typeof(v)) {
-	case JSON_OBJECT:
-		return "object";
-	case JSON_ARRAY:
-		return "array";
-	case JSON_STRING:
-		return "string";
-	case JSON_INTEGER:
-		return "integer";
-	case JSON_REAL:
-		return "real number";
-	case JSON_TRUE:
-	case JSON_FALSE:
-		return "boolean";
-	case JSON_NULL:
-		return "null";
-	}
-	return "unknown";
-}
+#include "lib/json.h"
 
 static char *file_list(struct svcd_config *cfg, const struct config_opt *o,
 		       const char *where, json_t *val)

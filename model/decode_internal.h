@@ -22,6 +22,7 @@
 #include <jansson.h>
 
 #include "lib/arena.h"
+#include "lib/json.h"
 #include "lib/util.h"
 #include "model/object.h"
 
@@ -56,8 +57,6 @@ void dc_path(struct buf *b, const struct fpath *p);
  * call uses the next of a few static buffers, so up to four quotes fit in
  * one message. */
 const char *dc_quote(const char *s);
-/* "string", "integer", ... */
-const char *dc_type_name(const json_t *v);
 
 /* Member key of obj, or NULL when obj is no object, or the member is
  * missing or null. */

@@ -178,7 +178,7 @@ static bool target_port(struct dctx *c, const json_t *v, const struct fpath *p,
 	}
 	if (!json_is_string(t))
 		return dc_fail(c, tp, "must be an integer or a string, got %s",
-			       dc_type_name(t));
+			       json_type_name(t));
 	if (!dc_str_value(c, t, tp, &s))
 		return false;
 	if (!*s)

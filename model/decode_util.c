@@ -86,28 +86,6 @@ const char *dc_quote(const char *s)
 	return out;
 }
 
-const char *dc_type_name(const json_t *v)
-{
-	switch (json_typeof(v)) {
-	case JSON_OBJECT:
-		return "object";
-	case JSON_ARRAY:
-		return "array";
-	case JSON_STRING:
-		return "string";
-	case JSON_INTEGER:
-		return "integer";
-	case JSON_REAL:
-		return "number";
-	case JSON_TRUE:
-	case JSON_FALSE:
-		return "boolean";
-	case JSON_NULL:
-		return "null";
-	}
-	return "?";
-}
-
 json_t *dc_get(const json_t *obj, const char *key)
 {
 	json_t *v = json_object_get(obj, key);
@@ -127,7 +105,7 @@ bool dc_want(struct dctx *c, const json_t *v, const struct fpath *p,
 
 	if (got == t || (t == JSON_TRUE && got == JSON_FALSE))
 		return true;
-	return dc_fail(c, p, "must be %s, got %s", want[t], dc_type_name(v));
+	return dc_fail(c, p, "must be %s, got %s", want[t], json_type_name(v));
 }
 
 bool dc_str_value(struct dctx *c, const json_t *v, const struct fpath *p,

@@ -583,7 +583,7 @@ static void test_file_errors(void)
 	expect_file_error("ttl-str.json", "{\"dns_ttl\": \"5\"}",
 			  ": key \"dns_ttl\": must be an integer, got string");
 	expect_file_error("ttl-real.json", "{\"dns_ttl\": 5.0}",
-			  ": key \"dns_ttl\": must be an integer, got real");
+			  ": key \"dns_ttl\": must be an integer, got number");
 	expect_file_error("ttl-big.json", "{\"dns_ttl\": 99999}",
 			  ": key \"dns_ttl\": 99999 is not a number of "
 			  "seconds 0-3600");

@@ -28,6 +28,23 @@ static void metric(struct evbuffer *b, const char *name, const char *type,
 			    name, type);
 }
 
+/* One sample with its HELP and TYPE lines; labels is "" or "{...}". */
+static void sample(struct evbuffer *b, const char *name, const char *type,
+		   const char *help, const char *labels, double value)
+{
+	metric(b, name, type, help);
+	/* Counts print as exact integers, durations with 9 digits. */
+	if (value == (double)(long long)value && value < 1e15)
+		evbuffer_add_printf(b, "%s%s %lld\n", name, labels, (long long)value);
+	else
+		evbuffer_add_printf(b, "%s%s %.9g\n", name, labels, value);
+}
+
+#define GAUGE(name, help, v) sample(b, name, "gauge", help, "", (double)(v))
+#define COUNTER(name, help, v) sample(b, name, "counter", help, "", (double)(v))
+#define SOURCE(name, type, help, v) \
+	sample(b, name, type, help, "{source=\"statedir\"}", (double)(v))
+
 static void render(struct svcd *d, struct evbuffer *b)
 {
 	struct store_stats st;
@@ -35,60 +52,44 @@ static void render(struct svcd *d, struct evbuffer *b)
 
 	metric(b, "svcd_build_info", "gauge", "svcd version.");
 	evbuffer_add_printf(b, "svcd_build_info{version=\"%s\"} 1\n", SVCD_VERSION);
-	metric(b, "svcd_start_time_seconds", "gauge", "Start time, unix seconds.");
-	evbuffer_add_printf(b, "svcd_start_time_seconds %lld\n", (long long)d->started);
-	metric(b, "svcd_synced", "gauge", "1 once every enabled half completed its first sync.");
-	evbuffer_add_printf(b, "svcd_synced %d\n", svcd_synced(d) ? 1 : 0);
-
+	GAUGE("svcd_start_time_seconds", "Start time, unix seconds.", d->started);
+	GAUGE("svcd_synced", "1 once every enabled half completed its first sync.",
+	      svcd_synced(d));
 	metric(b, "svcd_store_objects", "gauge", "Objects in the store by kind.");
 	for (int k = 0; k < KIND_COUNT; k++)
 		evbuffer_add_printf(b, "svcd_store_objects{kind=\"%s\"} %zu\n",
 				    kind_name(k), st.objects[k]);
-	metric(b, "svcd_store_generation", "gauge", "Store generation.");
-	evbuffer_add_printf(b, "svcd_store_generation %llu\n",
-			    (unsigned long long)st.generation);
-	metric(b, "svcd_store_updates_total", "counter", "Store updates that changed something.");
-	evbuffer_add_printf(b, "svcd_store_updates_total %llu\n",
-			    (unsigned long long)st.updates);
-	metric(b, "svcd_changed_services_total", "counter",
-	       "Services reported changed to consumers, summed over updates.");
-	evbuffer_add_printf(b, "svcd_changed_services_total %llu\n",
-			    (unsigned long long)d->changed_services);
-	metric(b, "svcd_services", "gauge", "Services in the service view.");
-	evbuffer_add_printf(b, "svcd_services %zu\n", st.services);
-	metric(b, "svcd_endpoints", "gauge", "Endpoints in the service view.");
-	evbuffer_add_printf(b, "svcd_endpoints %zu\n", st.endpoints);
-	metric(b, "svcd_conflicts", "gauge",
-	       "Objects held out of the view by a duplicate ClusterIP, node port or key.");
-	evbuffer_add_printf(b, "svcd_conflicts %zu\n", st.conflicts);
-
+	GAUGE("svcd_store_generation", "Store generation.", st.generation);
+	COUNTER("svcd_store_updates_total", "Store updates that changed something.",
+		st.updates);
+	COUNTER("svcd_changed_services_total",
+		"Services reported changed to consumers, summed over updates.",
+		d->changed_services);
+	GAUGE("svcd_services", "Services in the service view.", st.services);
+	GAUGE("svcd_endpoints", "Endpoints in the service view.", st.endpoints);
+	GAUGE("svcd_conflicts",
+	      "Objects held out of the view by a duplicate ClusterIP, node port or key.",
+	      st.conflicts);
 	if (!d->statedir)
 		return;
+
 	struct statedir_stats sds;
 	statedir_stats(d->statedir, &sds);
-	metric(b, "svcd_source_files", "gauge", "Files the source reads.");
-	evbuffer_add_printf(b, "svcd_source_files{source=\"statedir\"} %zu\n", sds.files);
-	metric(b, "svcd_source_errors", "gauge", "Files whose last load had errors.");
-	evbuffer_add_printf(b, "svcd_source_errors{source=\"statedir\"} %zu\n",
-			    sds.files_with_errors);
-	metric(b, "svcd_source_loads_total", "counter", "File loads.");
-	evbuffer_add_printf(b, "svcd_source_loads_total{source=\"statedir\"} %llu\n",
-			    (unsigned long long)sds.loads);
-	metric(b, "svcd_source_load_errors_total", "counter", "File loads that found errors.");
-	evbuffer_add_printf(b, "svcd_source_load_errors_total{source=\"statedir\"} %llu\n",
-			    (unsigned long long)sds.load_errors);
-	metric(b, "svcd_source_load_seconds_total", "counter",
-	       "Time spent reading, decoding and applying files.");
-	evbuffer_add_printf(b, "svcd_source_load_seconds_total{source=\"statedir\"} %.6f\n",
-			    (double)sds.load_ns / 1e9);
-	metric(b, "svcd_store_update_seconds_total", "counter",
-	       "Time spent updating the store and the service view.");
-	evbuffer_add_printf(b, "svcd_store_update_seconds_total %.6f\n",
-			    (double)sds.update_ns / 1e9);
-	metric(b, "svcd_store_last_update_seconds", "gauge",
-	       "Duration of the last store and service view update.");
-	evbuffer_add_printf(b, "svcd_store_last_update_seconds %.9f\n",
-			    (double)sds.last_update_ns / 1e9);
+	SOURCE("svcd_source_files", "gauge", "Files the source reads.", sds.files);
+	SOURCE("svcd_source_errors", "gauge", "Files whose last load had errors.",
+	       sds.files_with_errors);
+	SOURCE("svcd_source_loads_total", "counter", "File loads.", sds.loads);
+	SOURCE("svcd_source_load_errors_total", "counter",
+	       "File loads that found errors.", sds.load_errors);
+	SOURCE("svcd_source_load_seconds_total", "counter",
+	       "Time spent reading, decoding and applying files.",
+	       (double)sds.load_ns / 1e9);
+	COUNTER("svcd_store_update_seconds_total",
+		"Time spent updating the store and the service view.",
+		(double)sds.update_ns / 1e9);
+	GAUGE("svcd_store_last_update_seconds",
+	      "Duration of the last store and service view update.",
+	      (double)sds.last_update_ns / 1e9);
 }
 
 static void on_request(struct evhttp_request *req, void *arg)

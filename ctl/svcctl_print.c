@@ -300,6 +300,8 @@ void svcctl_print_status(json_t *st)
 	svcctl_format_age((long long)time(NULL) - jint(st, "started"), up, sizeof(up));
 	printf("svcd %s, up %s, %s\n", jstr(st, "version"), up,
 	       json_is_true(json_object_get(st, "synced")) ? "synced" : "NOT synced");
+	if (*jstr(st, "sourceError"))
+		printf("waiting for a source: %s\n", jstr(st, "sourceError"));
 	printf("generation %lld after %lld updates\n", jint(st, "generation"),
 	       jint(st, "updates"));
 	printf("objects:");

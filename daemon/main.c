@@ -2,10 +2,10 @@
  * main.c: svcd's entry point: configuration, --check, --cleanup, and the
  * event loop that runs everything else.
  *
- * Start-up order matters: the state dir is watched before it is first
- * loaded (so no edit slips between), the control socket and metrics come
- * up after the first load, so the first answer they give is a complete
- * one.  SIGTERM and SIGINT stop the loop and free everything; nothing svcd
+ * Start-up order matters: the control socket and /healthz come up first,
+ * so svcctl status and probes can tell "not synced yet" from "not
+ * running"; the state dir is watched before it is first loaded, so no
+ * edit slips between the two.  SIGTERM and SIGINT stop the loop and free everything; nothing svcd
  * put in the kernel is removed on the way out (the next start takes it
  * over).  SIGHUP reloads every state-dir file.
  */
@@ -41,6 +41,9 @@ static void env_status(void *arg, json_t *answer)
 	json_object_set_new(halves, "dns", json_pack("{s:s}", "state",
 		d->cfg.no_dns ? "disabled" : "not in this build"));
 	json_object_set_new(answer, "halves", halves);
+	if (d->source_error)
+		json_object_set_new(answer, "sourceError",
+				    json_string(d->source_error));
 }
 
 /* Every store update lands here; consumers of changesets hook in. */
@@ -94,20 +97,41 @@ static void on_stop(evutil_socket_t sig, short what, void *arg)
 	event_base_loopbreak(d->base);
 }
 
-static void on_hup(evutil_socket_t sig, short what, void *arg)
+/* Watches and loads the state dir.  Until that works (a directory on a
+ * volume not mounted yet, say) svcd keeps answering, not synced, and
+ * tries again every second. */
+static void load_sources(evutil_socket_t fd, short what, void *arg)
 {
 	struct svcd *d = arg;
 	char *err = NULL;
-	log_info("SIGHUP: reloading %s", d->cfg.state_dir);
-	if (d->statedir && statedir_load(d->statedir, &err) < 0) {
-		log_error("%s", err);
-		free(err);
+	if (statedir_watch(d->statedir, d->base, &err) < 0 ||
+	    statedir_load(d->statedir, &err) < 0) {
+		if (!d->source_error || strcmp(d->source_error, err) != 0)
+			log_error("%s; retrying every second", err);
+		free(d->source_error);
+		d->source_error = err;
+		struct timeval second = { 1, 0 };
+		evtimer_add(d->source_retry, &second);
+		return;
 	}
+	free(d->source_error);
+	d->source_error = NULL;
+	d->source_synced = true;
+	struct store_stats st;
+	store_stats(d->store, &st);
+	log_info("synced: %zu services, %zu endpoints", st.services, st.endpoints);
 }
 
-static int start_sources(struct svcd *d)
+static void on_hup(evutil_socket_t sig, short what, void *arg)
 {
-	char *err = NULL;
+	struct svcd *d = arg;
+	log_info("SIGHUP: reloading %s", d->cfg.state_dir);
+	if (d->statedir)
+		load_sources(-1, 0, d);
+}
+
+static int make_sources(struct svcd *d)
+{
 	if (d->cfg.kubeconfig || d->cfg.kube_api) {
 		log_error("%s: the Kubernetes API source is not in this build; use --state-dir",
 			  d->cfg.kubeconfig ? "--kubeconfig" : "--kube-api");
@@ -118,13 +142,16 @@ static int start_sources(struct svcd *d)
 	if (mkdir(d->cfg.state_dir, 0755) == 0)
 		log_info("created state dir %s", d->cfg.state_dir);
 	d->statedir = statedir_new(d->cfg.state_dir, d->store, on_change, d);
-	if (statedir_watch(d->statedir, d->base, &err) < 0 ||
-	    statedir_load(d->statedir, &err) < 0) {
-		log_error("%s", err);
-		free(err);
-		return -1;
-	}
+	d->source_retry = evtimer_new(d->base, load_sources, d);
 	return 0;
+}
+
+static void start_sources(struct svcd *d)
+{
+	if (d->statedir)
+		load_sources(-1, 0, d);
+	else
+		d->source_synced = true;
 }
 
 static int run(struct svcd *d)
@@ -139,10 +166,8 @@ static int run(struct svcd *d)
 		log_warn("the proxy half (nftables rules) is not in this build; no rules are programmed");
 	if (!d->cfg.no_dns)
 		log_warn("the DNS half is not in this build; no DNS is served");
-	if (start_sources(d) < 0)
+	if (make_sources(d) < 0)
 		goto out;
-	d->source_synced = true;
-
 	d->ctl_env = (struct control_env){
 		.store = d->store, .statedir = d->statedir, .cfg = &d->cfg,
 		.started = d->started, .synced = env_synced,
@@ -154,6 +179,9 @@ static int run(struct svcd *d)
 		free(err);
 		goto out;
 	}
+	/* The control socket and /healthz answer (not synced) while the
+	 * sources load. */
+	start_sources(d);
 	sigs[0] = evsignal_new(d->base, SIGTERM, on_stop, d);
 	sigs[1] = evsignal_new(d->base, SIGINT, on_stop, d);
 	sigs[2] = evsignal_new(d->base, SIGHUP, on_hup, d);
@@ -162,7 +190,7 @@ static int run(struct svcd *d)
 
 	struct store_stats st;
 	store_stats(d->store, &st);
-	log_info("svcd %s ready: %zu services, %zu endpoints; control socket %s%s%s",
+	log_info("svcd %s running: %zu services, %zu endpoints; control socket %s%s%s",
 		 SVCD_VERSION, st.services, st.endpoints, d->cfg.control_socket,
 		 d->metrics ? ", metrics on " : "",
 		 d->metrics ? d->cfg.metrics_listen.text : "");
@@ -174,6 +202,9 @@ out:
 			event_free(sigs[i]);
 	metrics_free(d->metrics);
 	control_free(d->control);
+	if (d->source_retry)
+		event_free(d->source_retry);
+	free(d->source_error);
 	statedir_free(d->statedir);
 	event_base_free(d->base);
 	return rc;

@@ -30,6 +30,8 @@ struct svcd {
 	struct metrics *metrics;
 	int64_t started;
 	bool source_synced; /* every source finished its first load */
+	char *source_error; /* why the first load has not happened yet */
+	struct event *source_retry;
 	uint64_t changesets, changed_services;
 	uint64_t last_update_ns; /* duration of the last store update */
 };

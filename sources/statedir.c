@@ -428,7 +428,10 @@ static void on_inotify(evutil_socket_t fd, short what, void *arg)
 
 int statedir_watch(struct statedir *sd, struct event_base *base, char **err)
 {
-	sd->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (sd->ev)
+		return 0;
+	if (sd->inotify_fd < 0)
+		sd->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (sd->inotify_fd < 0) {
 		*err = xasprintf("inotify: %s", strerror(errno));
 		return -1;
@@ -436,8 +439,7 @@ int statedir_watch(struct statedir *sd, struct event_base *base, char **err)
 	uint32_t mask = IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM |
 			IN_DELETE | IN_CREATE | IN_DELETE_SELF | IN_MOVE_SELF;
 	if (inotify_add_watch(sd->inotify_fd, sd->dir, mask) < 0) {
-		*err = xasprintf("state dir %s: inotify: %s", sd->dir,
-				 strerror(errno));
+		*err = xasprintf("state dir %s: %s", sd->dir, strerror(errno));
 		return -1;
 	}
 	sd->ev = event_new(base, sd->inotify_fd, EV_READ | EV_PERSIST,

@@ -54,7 +54,9 @@ void statedir_free(struct statedir *sd);
  * cannot be read; file problems are only recorded per file. */
 int statedir_load(struct statedir *sd, char **err);
 /* Starts following changes on base; call it before statedir_load() so
- * no change slips between the two.  Returns -1 with *err set. */
+ * no change slips between the two.  Returns -1 with *err set (the
+ * directory may not exist yet); calling it again retries, and once it
+ * succeeded further calls do nothing. */
 int statedir_watch(struct statedir *sd, struct event_base *base, char **err);
 
 const char *statedir_path(const struct statedir *sd);

@@ -36,7 +36,8 @@ eventually() {
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # start_svcd ARGS...: runs svcd in the background with a private socket
-# and metrics port; waits until its control socket answers.
+# and metrics port; waits until its control socket answers (synced or
+# not).
 start_svcd() {
 	METRICS_PORT=$(free_port)
 	"$SVCD" --control-socket "$SOCK" --metrics-listen "127.0.0.1:$METRICS_PORT" \
@@ -44,7 +45,7 @@ start_svcd() {
 	SVCD_PID=$!
 	local i
 	for i in $(seq 1 200); do
-		"$SVCCTL" --socket "$SOCK" status >/dev/null 2>&1 && return 0
+		[ -n "$("$SVCCTL" --socket "$SOCK" status -o json 2>/dev/null)" ] && return 0
 		kill -0 "$SVCD_PID" 2>/dev/null || break
 		sleep 0.05
 	done

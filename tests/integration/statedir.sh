@@ -152,6 +152,13 @@ expect "--check names the problem" grep -q "mixed.yaml: Service default/bad: spe
 mkdir -p "$T/good"; cp examples/*.yaml "$T/good/"
 expect "--check exits 0 on the examples" "$SVCD" --check --state-dir "$T/good"
 
+# kubectl's own output, as `kubectl get svc,endpointslices,pods -A -o json|yaml` prints it.
+for f in kubectl-list.json kubectl-list.yaml; do
+	mkdir -p "$T/kubectl-$f"; cp "tests/data/$f" "$T/kubectl-$f/"
+	out=$("$SVCD" --check --state-dir "$T/kubectl-$f" 2>&1)
+	expect "--check loads $f as it is" grep -q ": 1 files, 17 objects, 6 services, 0 problem(s)" <<<"$out"
+done
+
 stop_svcd
 expect "socket removed on exit" test ! -e "$SOCK"
 finish

@@ -197,14 +197,14 @@ static void port_elements(const struct port_plan *pp, struct nft_objs *o)
 	bool has_int = pp->has_any && (!pp->itp_local || pp->n_local);
 	bool has_ext = pp->has_any && (!pp->etp_local || pp->n_local);
 	struct nft_verdict to_int = {
-		NFT_GOTO, pp->itp_local ? pp->local_chain : pp->svc_chain
+		VERDICT_GOTO, pp->itp_local ? pp->local_chain : pp->svc_chain
 	};
-	struct nft_verdict to_ext = { NFT_GOTO, pp->ext_chain };
+	struct nft_verdict to_ext = { VERDICT_GOTO, pp->ext_chain };
 	/* No endpoint at all: reject at once.  None for a Local policy on
 	 * this node: drop, as kube-proxy does. */
-	struct nft_verdict none = { NFT_DROP, NULL };
+	struct nft_verdict none = { VERDICT_DROP, NULL };
 	if (!pp->has_any)
-		none = (struct nft_verdict){ NFT_GOTO, PLAN_CH_REJECT };
+		none = (struct nft_verdict){ VERDICT_GOTO, PLAN_CH_REJECT };
 	struct nft_key k = { .addr = *pp->cip, .proto = p->proto,
 			     .port = p->port };
 
@@ -241,7 +241,7 @@ static void masq_outside(const struct port_plan *pp, struct nft_chain *c)
 	rules_match_addr(r, false, false, pp->cip, 1);
 	rules_match_dport(r, p->proto, p->port);
 	rules_match_addr(r, true, true, pp->cidrs, pp->n_cidrs);
-	rules_verdict(r, NFT_JUMP, PLAN_CH_MARK_MASQ);
+	rules_verdict(r, VERDICT_JUMP, PLAN_CH_MARK_MASQ);
 }
 
 /* Affinity first (a known client goes back to its endpoint), then one
@@ -254,11 +254,11 @@ static void balance(const struct port_plan *pp, struct nft_chain *c,
 		r = rules_add_rule(c);
 		rules_match_set(r, pp->family, true, false,
 				pp->aff_set[eps[k]]);
-		rules_verdict(r, NFT_GOTO, pp->ep_chain[eps[k]]);
+		rules_verdict(r, VERDICT_GOTO, pp->ep_chain[eps[k]]);
 	}
 	r = rules_add_rule(c);
 	if (n == 1) {
-		rules_verdict(r, NFT_GOTO, pp->ep_chain[eps[0]]);
+		rules_verdict(r, VERDICT_GOTO, pp->ep_chain[eps[0]]);
 		return;
 	}
 	char **targets = xcalloc(n, sizeof(char *));
@@ -276,7 +276,7 @@ static void external_chain(const struct port_plan *pp, struct nft_objs *o)
 	struct nft_rule *r;
 	if (!pp->etp_local) {
 		/* The endpoint may be on another node. */
-		rules_verdict(rules_add_rule(c), NFT_JUMP, PLAN_CH_MARK_MASQ);
+		rules_verdict(rules_add_rule(c), VERDICT_JUMP, PLAN_CH_MARK_MASQ);
 	} else {
 		/* Pods and the node itself reach every endpoint, as if
 		 * through an outside load balancer. */
@@ -284,17 +284,17 @@ static void external_chain(const struct port_plan *pp, struct nft_objs *o)
 			r = rules_add_rule(c);
 			rules_match_addr(r, true, false, pp->cidrs,
 					 pp->n_cidrs);
-			rules_verdict(r, NFT_GOTO, pp->svc_chain);
+			rules_verdict(r, VERDICT_GOTO, pp->svc_chain);
 		}
 		r = rules_add_rule(c);
 		rules_match_fib_local(r, true);
-		rules_verdict(r, NFT_JUMP, PLAN_CH_MARK_MASQ);
+		rules_verdict(r, VERDICT_JUMP, PLAN_CH_MARK_MASQ);
 		r = rules_add_rule(c);
 		rules_match_fib_local(r, true);
-		rules_verdict(r, NFT_GOTO, pp->svc_chain);
+		rules_verdict(r, VERDICT_GOTO, pp->svc_chain);
 	}
 	if (!pp->etp_local || pp->n_local)
-		rules_verdict(rules_add_rule(c), NFT_GOTO,
+		rules_verdict(rules_add_rule(c), VERDICT_GOTO,
 			      pp->etp_local ? pp->local_chain : pp->svc_chain);
 }
 
@@ -307,7 +307,7 @@ static void endpoint_chain(const struct port_plan *pp, size_t e,
 	struct nft_rule *r = rules_add_rule(c);
 	/* Hairpin: a pod reaching itself through the Service. */
 	rules_match_addr(r, true, false, &ep->addr, 1);
-	rules_verdict(r, NFT_JUMP, PLAN_CH_MARK_MASQ);
+	rules_verdict(r, VERDICT_JUMP, PLAN_CH_MARK_MASQ);
 	if (pp->s->affinity)
 		rules_update_saddr(rules_add_rule(c), pp->family,
 				   pp->aff_set[e]);
@@ -343,7 +343,7 @@ static void port_chains(const struct port_plan *pp, struct nft_objs *o)
 		if (pp->s->affinity)
 			rules_add_set(o, pp->aff_set[e], NFT_KEY_ADDR,
 				      pp->family, false,
-				      NFT_SET_DYNAMIC | NFT_SET_TIMEOUT,
+				      SET_F_DYNAMIC | SET_F_TIMEOUT,
 				      pp->s->affinity_timeout, NULL);
 		endpoint_chain(pp, e, o);
 	}

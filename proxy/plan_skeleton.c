@@ -82,7 +82,7 @@ static void jump_rule(struct nft_chain *c, bool ct_new, const char *to)
 	struct nft_rule *r = rules_add_rule(c);
 	if (ct_new)
 		rules_match_ct_new(r);
-	rules_verdict(r, NFT_JUMP, to);
+	rules_verdict(r, VERDICT_JUMP, to);
 }
 
 static void base_chains(struct nft_objs *o)
@@ -167,7 +167,7 @@ static void dispatch_chains(const struct plan_cfg *cfg, struct nft_objs *o)
 		struct nft_rule *r = rules_add_rule(cip);
 		rules_match_set(r, families[i], false, false,
 				plan_set_name(PLAN_CLUSTER_IPS, families[i]));
-		rules_verdict(r, NFT_GOTO, PLAN_CH_REJECT);
+		rules_verdict(r, VERDICT_GOTO, PLAN_CH_REJECT);
 	}
 }
 
@@ -188,7 +188,7 @@ static void leaf_chains(const struct plan_cfg *cfg, struct nft_objs *o)
 	c = rules_add_chain(o, xstrdup(CH_MASQUERADING), RANK_LEAF);
 	r = rules_add_rule(c);
 	rules_match_mark(r, cfg->mark, 0);
-	rules_verdict(r, NFT_RETURN, NULL);
+	rules_verdict(r, VERDICT_RETURN, NULL);
 	/* Clear the bit so a packet that loops back is judged afresh. */
 	rules_mark_set(rules_add_rule(c), NFT_MARK_XOR, cfg->mark);
 	rules_masquerade(rules_add_rule(c));

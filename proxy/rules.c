@@ -232,7 +232,7 @@ void rules_verdict(struct nft_rule *r, enum nft_verdict_code code,
 {
 	struct nft_stmt *s = rules_add_stmt(r, NFT_ST_VERDICT);
 	s->op = code;
-	if (code == NFT_JUMP || code == NFT_GOTO)
+	if (code == VERDICT_JUMP || code == VERDICT_GOTO)
 		s->name = xstrdup(chain);
 }
 

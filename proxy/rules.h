@@ -31,7 +31,7 @@
 #include "lib/util.h"
 #include "model/object.h"
 
-/* Longest chain or set name nft accepts (NFT_NAME_MAXLEN - 1). */
+/* Longest chain or set name nft accepts (the kernel's NFT_NAME_MAXLEN - 1). */
 #define RULES_NAME_MAX 255
 
 /* Standard priorities of the nat hooks. */
@@ -49,11 +49,11 @@ enum nft_hook {
 };
 
 enum nft_verdict_code {
-	NFT_ACCEPT,
-	NFT_DROP,
-	NFT_RETURN,
-	NFT_JUMP,
-	NFT_GOTO
+	VERDICT_ACCEPT,
+	VERDICT_DROP,
+	VERDICT_RETURN,
+	VERDICT_JUMP,
+	VERDICT_GOTO
 };
 
 struct nft_verdict {
@@ -136,9 +136,9 @@ enum nft_key_type {
 	NFT_KEY_PROTO_PORT       /* inet_proto . inet_service */
 };
 
-#define NFT_SET_INTERVAL 0x1u
-#define NFT_SET_TIMEOUT  0x2u
-#define NFT_SET_DYNAMIC  0x4u
+#define SET_F_INTERVAL 0x1u
+#define SET_F_TIMEOUT  0x2u
+#define SET_F_DYNAMIC  0x4u
 
 struct nft_set {
 	char *name;          /* owned */
@@ -146,7 +146,7 @@ struct nft_set {
 	uint8_t family;      /* of the address part; 0 for PROTO_PORT */
 	bool map;            /* a verdict map: elements carry a verdict */
 	unsigned flags;      /* NFT_SET_* */
-	uint32_t timeout;    /* seconds, with NFT_SET_TIMEOUT */
+	uint32_t timeout;    /* seconds, with SET_F_TIMEOUT */
 	char *comment;       /* owned; NULL when none */
 };
 

@@ -53,19 +53,19 @@ static void put_addr(struct buf *b, const struct ipaddr *a)
 void rules_render_verdict(struct buf *b, const struct nft_verdict *v)
 {
 	switch (v->code) {
-	case NFT_ACCEPT:
+	case VERDICT_ACCEPT:
 		buf_puts(b, "accept");
 		break;
-	case NFT_DROP:
+	case VERDICT_DROP:
 		buf_puts(b, "drop");
 		break;
-	case NFT_RETURN:
+	case VERDICT_RETURN:
 		buf_puts(b, "return");
 		break;
-	case NFT_JUMP:
+	case VERDICT_JUMP:
 		buf_printf(b, "jump %s", v->chain);
 		break;
-	case NFT_GOTO:
+	case VERDICT_GOTO:
 		buf_printf(b, "goto %s", v->chain);
 		break;
 	}
@@ -258,9 +258,9 @@ static void put_flags(struct buf *b, unsigned flags)
 		unsigned bit;
 		const char *name;
 	} names[] = {
-		{ NFT_SET_DYNAMIC, "dynamic" },
-		{ NFT_SET_INTERVAL, "interval" },
-		{ NFT_SET_TIMEOUT, "timeout" },
+		{ SET_F_DYNAMIC, "dynamic" },
+		{ SET_F_INTERVAL, "interval" },
+		{ SET_F_TIMEOUT, "timeout" },
 	};
 	const char *sep = "";
 	for (size_t i = 0; i < ARRAY_LEN(names); i++) {
@@ -281,7 +281,7 @@ void rules_render_set_decl(struct buf *b, const struct nft_set *s)
 		put_flags(b, s->flags);
 		buf_puts(b, ";");
 	}
-	if (s->flags & NFT_SET_TIMEOUT)
+	if (s->flags & SET_F_TIMEOUT)
 		buf_printf(b, " timeout %us;", s->timeout);
 	if (s->comment)
 		buf_printf(b, " comment \"%s\";", s->comment);
@@ -313,7 +313,7 @@ void rules_render_set(struct buf *b, const struct nft_set *s,
 		put_flags(b, s->flags);
 		buf_puts(b, "\n");
 	}
-	if (s->flags & NFT_SET_TIMEOUT)
+	if (s->flags & SET_F_TIMEOUT)
 		buf_printf(b, "\t\ttimeout %us\n", s->timeout);
 	if (s->comment)
 		buf_printf(b, "\t\tcomment \"%s\"\n", s->comment);

@@ -980,7 +980,7 @@ static void test_diff_pieces(void)
 			const struct plan_op *op = &ops.v[i];
 			if (op->kind != PLAN_OP_ADD_ELEM ||
 			    !op->elem->has_verdict ||
-			    op->elem->verdict.code != NFT_GOTO)
+			    op->elem->verdict.code != VERDICT_GOTO)
 				continue;
 			bool made = false;
 			for (size_t j = 0; j < i && !made; j++)

@@ -77,7 +77,7 @@ static int check(struct svcd *d)
 		store_stats(d->store, &st);
 		struct statedir_stats sds;
 		statedir_stats(sd, &sds);
-		printf("%s: %zu files, %zu objects, %zu services, %zu problem(s)\n",
+		printf("%s: %zu file(s), %zu object(s), %zu service(s), %zu problem(s)\n",
 		       d->cfg.state_dir, sds.files,
 		       st.objects[KIND_SERVICE] + st.objects[KIND_ENDPOINT_SLICE] +
 		       st.objects[KIND_ENDPOINTS] + st.objects[KIND_POD],

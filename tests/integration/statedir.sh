@@ -156,7 +156,7 @@ expect "--check exits 0 on the examples" "$SVCD" --check --state-dir "$T/good"
 for f in kubectl-list.json kubectl-list.yaml; do
 	mkdir -p "$T/kubectl-$f"; cp "tests/data/$f" "$T/kubectl-$f/"
 	out=$("$SVCD" --check --state-dir "$T/kubectl-$f" 2>&1)
-	expect "--check loads $f as it is" grep -q ": 1 files, 17 objects, 6 services, 0 problem(s)" <<<"$out"
+	expect "--check loads $f as it is" grep -q ": 1 file(s), 17 object(s), 6 service(s), 0 problem(s)" <<<"$out"
 done
 
 stop_svcd
